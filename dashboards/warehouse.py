@@ -1,0 +1,101 @@
+"""Read-only, short-lived access to the published warehouse.
+
+The nightly job swaps a new warehouse in with os.replace while the dashboard is serving, and
+DuckDB allows one writer or many readers, never both. So every query opens its own read-only
+connection, fetches, and closes; nothing holds the file open between reruns. Results are cached
+for a while, keyed also on the file's identity (mtime, size, inode), so a new publication is read
+on the next rerun rather than when the cache expires.
+
+The path comes from pipelines.paths (GHG_WAREHOUSE_DIR moves it): this module is the one place
+that decides which warehouse file the dashboards open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pipelines import paths
+
+CACHE_TTL_SECONDS = 600
+
+# The dashboard only ever reads tables already in the file: no reading other files, no ATTACH,
+# no extension downloads, no COPY ... TO, and the setting cannot be switched back on by a query.
+CONNECTION_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot answer; pages show a message a user can act on instead of a traceback."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(f"{path}: {detail}" if detail else str(path))
+        self.path = path
+        self.detail = detail
+
+
+class WarehouseMissing(WarehouseError):
+    """No warehouse has been published yet (run `make build`)."""
+
+
+class WarehouseTableMissing(WarehouseError):
+    """The warehouse exists but was built before a table this page needs."""
+
+
+class WarehouseUnreadable(WarehouseError):
+    """The file exists but cannot be opened right now (locked, damaged, another DuckDB version)."""
+
+
+def warehouse_path() -> Path:
+    """The file the dashboards read.
+
+    Today every session reads the full warehouse. When sessions get roles, a leader's session
+    should read warehouse/ghg_public.duckdb (aggregates only); that choice belongs here.
+    """
+    return paths.published_path()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise WarehouseMissing(path) from None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def published_at() -> dt.datetime:
+    """When the current warehouse was published (its file's modification time, local time)."""
+    path = warehouse_path()
+    return dt.datetime.fromtimestamp(_identity(path)[0] / 1e9)
+
+
+def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run one of the queries in dashboards.queries; tuples in params bind as DuckDB lists."""
+    path = warehouse_path()
+    return _cached_query(sql, tuple(params), str(path), _identity(path))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=256, show_spinner=False)
+def _cached_query(sql: str, params: tuple, path: str, identity: tuple[int, int, int]) -> pd.DataFrame:
+    # `identity` is unused in the body: it is part of the cache key, so a republished file misses.
+    return run_query(Path(path), sql, params)
+
+
+def run_query(path: Path, sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Open path read-only, run sql, close. Not cached; query() is what pages call."""
+    bound = [list(value) if isinstance(value, tuple) else value for value in params]
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=CONNECTION_CONFIG)
+    except duckdb.Error as error:
+        if not path.exists():  # swapped away between the stat and the open
+            raise WarehouseMissing(path) from error
+        raise WarehouseUnreadable(path, str(error)) from error
+    try:
+        return con.execute(sql, bound).df()
+    except duckdb.CatalogException as error:
+        raise WarehouseTableMissing(path, str(error).splitlines()[0]) from error
+    finally:
+        con.close()

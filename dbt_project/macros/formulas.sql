@@ -1,0 +1,67 @@
+{#
+  Every formula lives here once; models call the macro, unit tests check the models.
+  All arguments are SQL expressions. Division goes through safe_divide so that a zero or
+  missing denominator yields NULL (no data), never an error and never 0.
+#}
+
+{% macro safe_divide(numerator, denominator) -%}
+    (({{ numerator }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+
+{#
+  Fuel combustion CO2 (NDRC enterprise guidelines, IPCC tier 2):
+    CO2 [t] = amount × NCV × CC / 1000 × OF × 44/12
+  amount in t (solids, liquids) or 10^4 Nm3 (gases); NCV in GJ per that unit; CC in tC/TJ,
+  so /1000 gives tC/GJ; OF a fraction; 44/12 converts carbon to CO2.
+  Evaluated left to right, in this order, so that hand-computed unit tests match bit for bit.
+#}
+{% macro combustion_co2_t(amount, ncv_gj_per_unit, carbon_content_tc_per_tj, oxidation_fraction) -%}
+    ({{ amount }} * {{ ncv_gj_per_unit }} * {{ carbon_content_tc_per_tj }} / 1000.0 * {{ oxidation_fraction }} * 44.0 / 12.0)
+{%- endmacro %}
+
+
+{#
+  A value at constant base-year prices from a volume index with a fixed reference year:
+    value_const(t) = value_current(base) × index(t) / index(base)
+  e.g. GDP at 2015 prices = GDP_2015 (current) × index_2005=100(t) / index_2005=100(2015).
+#}
+{% macro constant_price_value(value_current_in_base_year, index_in_year, index_in_base_year) -%}
+    ({{ value_current_in_base_year }} * {{ safe_divide(index_in_year, index_in_base_year) }})
+{%- endmacro %}
+
+
+{# Share of a plan's span that has elapsed by `year`: (year − base) / (target − base). #}
+{% macro plan_elapsed_fraction(year, base_year, target_year) -%}
+    {{ safe_divide('(' ~ year ~ ') - (' ~ base_year ~ ')', '(' ~ target_year ~ ') - (' ~ base_year ~ ')') }}
+{%- endmacro %}
+
+
+{#
+  Even-pace path of a reduction target R (a fraction) after a share f of the plan span:
+    expected(f) = 1 − (1 − R)^f
+  (the same annual rate every year; reaches R at f = 1).
+#}
+{% macro even_pace_reduction(target_reduction, elapsed_fraction) -%}
+    (1.0 - power(1.0 - ({{ target_reduction }}), {{ elapsed_fraction }}))
+{%- endmacro %}
+
+
+{#
+  Even-growth path from a base value to a cap V:  base × (V / base)^f  (constant annual growth).
+#}
+{% macro even_growth_path(base_value, target_value, elapsed_fraction) -%}
+    (({{ base_value }}) * power({{ safe_divide(target_value, base_value) }}, {{ elapsed_fraction }}))
+{%- endmacro %}
+
+
+{# Linear path from a base value to a target level:  base + (target − base) × f. #}
+{% macro linear_path(base_value, target_value, elapsed_fraction) -%}
+    (({{ base_value }}) + (({{ target_value }}) - ({{ base_value }})) * {{ elapsed_fraction }})
+{%- endmacro %}
+
+
+{# Reduction of an intensity against a reference level: 1 − I / I_ref (a fraction). #}
+{% macro reduction_vs(current_value, reference_value) -%}
+    (1.0 - {{ safe_divide(current_value, reference_value) }})
+{%- endmacro %}

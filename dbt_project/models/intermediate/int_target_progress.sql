@@ -1,0 +1,144 @@
+-- Progress of every plan target in every year of its plan period: the actual value in the
+-- target's own terms, the expected value on an even path from the base year to the target
+-- year, the gap (positive = ahead of the path) and the barometer status.
+-- Grain: region × indicator × year (one plan period per year).
+with
+
+targets as (
+    select * from {{ ref('stg_reference__targets') }}
+),
+
+indicators as (
+    select indicator_code, level_indicator_code, name_zh, name_en, unit
+    from {{ ref('stg_reference__indicators') }}
+),
+
+indicator_levels as (
+    select region_code, indicator_code as level_indicator_code, year, value
+    from {{ ref('int_indicator_values') }}
+),
+
+target_years as (
+    select
+        targets.*,
+        indicators.level_indicator_code,
+        indicators.name_zh,
+        indicators.name_en,
+        indicators.unit,
+        cast(unnest(generate_series(targets.plan_first_year, targets.plan_last_year)) as integer) as year
+    from targets
+    left join indicators
+        on indicators.indicator_code = targets.indicator_code
+),
+
+-- Levels in the base year, in the year itself and in the year before (for the annual rate).
+with_levels as (
+    select
+        target_years.*,
+        base_level.value                                                as base_value,
+        current_level.value                                             as current_value,
+        previous_level.value                                            as previous_value,
+        {{ plan_elapsed_fraction('target_years.year', 'target_years.base_year', 'target_years.target_year') }}
+                                                                        as elapsed_fraction
+    from target_years
+    left join indicator_levels as base_level
+        on  base_level.region_code = target_years.region_code
+        and base_level.level_indicator_code = target_years.level_indicator_code
+        and base_level.year = target_years.base_year
+    left join indicator_levels as current_level
+        on  current_level.region_code = target_years.region_code
+        and current_level.level_indicator_code = target_years.level_indicator_code
+        and current_level.year = target_years.year
+    left join indicator_levels as previous_level
+        on  previous_level.region_code = target_years.region_code
+        and previous_level.level_indicator_code = target_years.level_indicator_code
+        and previous_level.year = target_years.year - 1
+),
+
+-- actual and expected, both in the target's terms:
+--   reduction_vs_base  fraction reduced vs the base level; even-pace path 1 − (1 − R)^f
+--   increase_vs_base   increase over the base level; straight line to the target increase
+--   cap                the level; even-growth path from the base level to the cap
+--   share, level       the level; straight line from the base level to the target
+evaluated as (
+    select
+        *,
+        case target_kind
+            when 'reduction_vs_base' then {{ reduction_vs('current_value', 'base_value') }}
+            when 'increase_vs_base' then current_value - base_value
+            else current_value
+        end                                                             as actual_value,
+        case target_kind
+            when 'reduction_vs_base' then {{ even_pace_reduction('target_value', 'elapsed_fraction') }}
+            when 'increase_vs_base' then target_value * elapsed_fraction
+            when 'cap' then {{ even_growth_path('base_value', 'target_value', 'elapsed_fraction') }}
+            else {{ linear_path('base_value', 'target_value', 'elapsed_fraction') }}
+        end                                                             as expected_value,
+        case
+            when target_kind = 'reduction_vs_base' then {{ reduction_vs('current_value', 'previous_value') }}
+        end                                                             as annual_reduction,
+        -- "≈" (左右) targets count as met down to a tolerance below the path
+        case
+            when comparison = 'approximately' then {{ var('approximately_tolerance_fraction') }} * abs(target_value)
+            else 0
+        end                                                             as approximately_allowance
+    from with_levels
+),
+
+-- gap in the indicator's unit, positive = ahead of the path: for a cap, room left below it.
+with_gap as (
+    select
+        *,
+        case
+            when target_kind = 'cap' then expected_value - actual_value
+            else actual_value - expected_value
+        end                                                             as gap
+    from evaluated
+),
+
+-- 晴雨表: green on or ahead of the path; yellow behind it but better than the base (for a
+-- cap: within the tolerance above the path); red worse than the base (or above tolerance).
+-- Without an actual or an expected value there is nothing to judge: no_data.
+-- The "≈" allowance applies to every at-least kind (reduction, increase, share, level), since
+-- 左右 qualifies the comparison, not the kind; "more_than" (以上) is judged like at_least: the
+-- path is a yardstick, not a strict inequality.
+with_status as (
+    select
+        *,
+        case
+            when actual_value is null or expected_value is null then 'no_data'
+            when target_kind = 'cap' then
+                case
+                    when actual_value <= expected_value then 'green'
+                    when actual_value <= expected_value * (1 + {{ var('cap_tolerance_fraction') }}) then 'yellow'
+                    else 'red'
+                end
+            when gap >= -approximately_allowance then 'green'
+            when target_kind in ('reduction_vs_base', 'increase_vs_base') and actual_value >= 0 then 'yellow'
+            when target_kind in ('share', 'level') and actual_value >= base_value then 'yellow'
+            else 'red'
+        end                                                             as status
+    from with_gap
+)
+
+select
+    region_code,
+    indicator_code,
+    name_zh,
+    name_en,
+    plan_period,
+    base_year,
+    target_year,
+    target_kind,
+    comparison,
+    target_value,
+    unit,
+    year,
+    base_value,
+    current_value,
+    actual_value,
+    expected_value,
+    gap,
+    annual_reduction,
+    status
+from with_status

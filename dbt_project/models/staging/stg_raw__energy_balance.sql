@@ -1,0 +1,26 @@
+-- Energy balance cells, typed. Values keep the published sign (transformation inputs and
+-- outflows negative); the role of each item is attached in int_energy_balance_flows.
+with
+
+source as (
+    select * from {{ source('raw', 'energy_balance') }}
+),
+
+renamed as (
+    select
+        cast(source_file as varchar)        as source_file,
+        cast(source_sheet as varchar)       as source_sheet,
+        cast(source_row as integer)         as source_row,
+        cast(source_column as varchar)      as source_column,
+        cast(region_code as varchar)        as region_code,
+        cast(year as integer)               as year,
+        cast(item_code as varchar)          as item_code,
+        cast(fuel_code as varchar)          as fuel_code,
+        cast(value as double)               as value,
+        cast(unit as varchar)               as unit,
+        cast(value_original as double)      as value_original,
+        cast(unit_original as varchar)      as unit_original
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,24 @@
+-- Indicator statistics reported by other departments, typed; values in canonical units.
+with
+
+source as (
+    select * from {{ source('raw', 'indicator_statistics') }}
+),
+
+renamed as (
+    select
+        cast(source_file as varchar)        as source_file,
+        cast(source_sheet as varchar)       as source_sheet,
+        cast(source_row as integer)         as source_row,
+        cast(region_code as varchar)        as region_code,
+        cast(year as integer)               as year,
+        cast(indicator_code as varchar)     as indicator_code,
+        cast(value as double)               as value,
+        cast(unit as varchar)               as unit,
+        cast(value_original as double)      as value_original,
+        cast(unit_original as varchar)      as unit_original,
+        cast(department as varchar)         as department
+    from source
+)
+
+select * from renamed

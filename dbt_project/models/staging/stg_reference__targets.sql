@@ -1,0 +1,25 @@
+-- Plan targets. The plan period's years are read from its code ('13th_fyp_2016_2020'), because
+-- progress is reported for the plan's own years even when the base year is earlier (2005, 2010).
+with
+
+source as (
+    select * from {{ ref('ref_targets') }}
+),
+
+renamed as (
+    select
+        region_code,
+        indicator_code,
+        plan_period,
+        cast(regexp_extract(plan_period, '(\d{4})_(\d{4})$', 1) as integer)  as plan_first_year,
+        cast(regexp_extract(plan_period, '(\d{4})_(\d{4})$', 2) as integer)  as plan_last_year,
+        target_kind,
+        comparison,
+        target_value,
+        base_year,
+        target_year,
+        source
+    from source
+)
+
+select * from renamed

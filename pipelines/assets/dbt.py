@@ -1,0 +1,40 @@
+"""The dbt project as Dagster assets: seeds, models and their tests, one `dbt build` per run."""
+
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipelines.dbt_project import dbt_project, ensure_manifest
+from pipelines.resources import WarehouseResource
+
+
+class GhgDbtTranslator(DagsterDbtTranslator):
+    """Asset keys follow the warehouse: <schema>/<table>, so raw/energy_balance written by
+    Python is the very asset the dbt source of that name points to."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "source":
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+        return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+        return schema
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=GhgDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+)
+def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # The profile reads the database path from GHG_DUCKDB_PATH; dbt runs as a subprocess that
+    # inherits this process's environment, so this run's build file is what it writes.
+    os.environ["GHG_DUCKDB_PATH"] = str(warehouse.build_file(context.run.run_id))
+    yield from dbt.cli(["build"], context=context).stream()

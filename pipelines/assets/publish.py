@@ -1,0 +1,35 @@
+"""Publication: the run's build file becomes the served warehouse, or nothing happens."""
+
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from pipelines.assets.dbt import ghg_dbt_assets
+from pipelines.resources import WarehouseResource
+from pipelines.warehouse import prune_builds, publish
+
+PUBLISHED_KEY = AssetKey(["warehouse", "ghg"])
+
+
+@asset(
+    key=PUBLISHED_KEY,
+    # Downstream of every dbt node: if any model or blocking test failed, the dbt step failed
+    # and Dagster never starts this one, so yesterday's warehouse stays in place.
+    deps=list(ghg_dbt_assets.keys),
+    group_name="publish",
+    kinds={"duckdb"},
+    description="已发布数据仓库 / the published warehouse (warehouse/ghg.duckdb), swapped in atomically.",
+)
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    build_file = warehouse.build_file(context.run.run_id)
+    publication = publish(build_file, warehouse.published_file())
+    removed = prune_builds(warehouse.root() / "build")
+    context.log.info(f"published {publication.published_path} ({publication.size_bytes:,} bytes)")
+    return MaterializeResult(
+        metadata={
+            "path": str(publication.published_path),
+            "size_bytes": publication.size_bytes,
+            "run_id": context.run.run_id,
+            "old_build_files_removed": len(removed),
+            **{f"rows_{name}": rows for name, rows in publication.tables.items()},
+        }
+    )

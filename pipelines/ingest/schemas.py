@@ -1,0 +1,152 @@
+"""Column names and types of the raw tables, in the order of sources/README.md ("Raw tables").
+
+The dbt staging models read these tables, so the names, order and types here are a contract:
+change them only together with the spec. Every reader returns frames with exactly these
+schemas, also when a file yields no rows, so an empty inbox still builds empty tables.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Where every raw row came from: the file relative to the inbox (POSIX), the sheet (null for
+# CSV) and the 1-based row as a clerk sees it in Excel or a text editor, header rows counted.
+_PROVENANCE = {
+    "source_file": pl.Utf8,
+    "source_sheet": pl.Utf8,
+    "source_row": pl.Int32,
+}
+
+ENTERPRISE_REPORT_LINES_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "credit_code": pl.Utf8,
+        "enterprise_name": pl.Utf8,
+        "region_code": pl.Utf8,
+        "sector_code": pl.Utf8,
+        "in_ets": pl.Boolean,
+        "report_year": pl.Int32,
+        "data_status": pl.Utf8,  # 'reported' | 'verified' | 'rechecked'
+        "submitted_on": pl.Date,
+        "source_category": pl.Utf8,  # 'combustion' | 'process' | 'electricity' | 'heat'
+        "source_name": pl.Utf8,
+        "fuel_code": pl.Utf8,
+        "activity_value": pl.Float64,  # in activity_unit (canonical)
+        "activity_unit": pl.Utf8,
+        "activity_value_original": pl.Float64,
+        "activity_unit_original": pl.Utf8,
+        "ncv_gj_per_unit": pl.Float64,  # GJ per canonical activity unit (t or 10^4Nm3)
+        "carbon_content_tc_per_tj": pl.Float64,
+        "oxidation_fraction": pl.Float64,  # 0.98, never 98
+        "emission_factor": pl.Float64,  # tCO2 per canonical activity unit
+        "emission_factor_unit": pl.Utf8,  # tCO2/t, tCO2/MWh, tCO2/GJ, tCO2/10^4Nm3
+        "reported_co2_t": pl.Float64,
+    }
+)
+
+ENERGY_BALANCE_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "source_column": pl.Utf8,  # Excel column letter of the fuel, so a figure leads to its cell
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "item_code": pl.Utf8,
+        "fuel_code": pl.Utf8,
+        "value": pl.Float64,  # signed as published (inputs negative, outputs positive)
+        "unit": pl.Utf8,
+        "value_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
+ACTIVITY_STATISTICS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "variable_code": pl.Utf8,
+        "value": pl.Float64,
+        "unit": pl.Utf8,
+        "value_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
+INDICATOR_STATISTICS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "indicator_code": pl.Utf8,
+        "value": pl.Float64,
+        "unit": pl.Utf8,
+        "value_original": pl.Float64,
+        "unit_original": pl.Utf8,
+        "department": pl.Utf8,
+    }
+)
+
+# Prices have no sheet: every exchange file is a CSV.
+MARKET_DAILY_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.Utf8,
+        "source_row": pl.Int32,
+        "exchange_code": pl.Utf8,
+        "product_code": pl.Utf8,
+        "trade_date": pl.Date,
+        "open": pl.Float64,  # yuan/t
+        "high": pl.Float64,
+        "low": pl.Float64,
+        "close": pl.Float64,
+        "vwap": pl.Float64,
+        "volume_t": pl.Float64,
+        "turnover_yuan": pl.Float64,
+        "trade_type": pl.Utf8,  # 'auction' | 'block'
+    }
+)
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "source_family": pl.Utf8,  # 'enterprise_reports' | 'energy_statistics' | 'exchange_prices'
+        "source_file": pl.Utf8,
+        "source_sheet": pl.Utf8,
+        "source_row": pl.Int32,  # null when the whole file or sheet was rejected
+        "column_name": pl.Utf8,  # the header as written in the file
+        "value": pl.Utf8,  # the cell as written
+        "reason": pl.Utf8,
+    }
+)
+
+RAW_SCHEMAS: dict[str, pl.Schema] = {
+    "enterprise_report_lines": ENTERPRISE_REPORT_LINES_SCHEMA,
+    "energy_balance": ENERGY_BALANCE_SCHEMA,
+    "activity_statistics": ACTIVITY_STATISTICS_SCHEMA,
+    "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
+    "market_daily": MARKET_DAILY_SCHEMA,
+    "quarantine": QUARANTINE_SCHEMA,
+}
+
+# Which raw tables each source family fills (quarantine is shared by all).
+FAMILY_TABLES: dict[str, tuple[str, ...]] = {
+    "enterprise_reports": ("enterprise_report_lines",),
+    "energy_statistics": ("energy_balance", "activity_statistics", "indicator_statistics"),
+    "exchange_prices": ("market_daily",),
+}
+
+
+def empty_frame(table: str) -> pl.DataFrame:
+    """A frame with the table's full schema and no rows."""
+    return pl.DataFrame(schema=RAW_SCHEMAS[table])
+
+
+def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Select and cast the table's columns in spec order (missing columns become null)."""
+    schema = RAW_SCHEMAS[table]
+    if frame.width == 0:  # "nothing read": a literal select would broadcast to one row of nulls
+        return empty_frame(table)
+    return frame.select(
+        [
+            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )

@@ -1,0 +1,115 @@
+"""sources/sample/README.md: what the sample holds, what is real, how it was made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.samplegen import profiles
+
+
+def _command(codes: list[str], scale: float, seed: int) -> str:
+    parts = ["python -m pipelines.samplegen --out sources/sample"]
+    if codes != [profiles.GANSU]:
+        parts.append(f"--provinces {','.join(codes)}")
+    if scale != 1.0:
+        parts.append(f"--scale {scale:g}")
+    parts.append(f"--seed {seed}")
+    return " ".join(parts)
+
+
+def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summary: dict) -> Path:
+    declines = profiles.GANSU_ENERGY_INTENSITY_DECLINE.values()
+    low, high = min(declines) * 100, max(declines) * 100
+    real_gdp = "; ".join(f"{profiles.GANSU_GDP_CURRENT_100M_YUAN[y]:,.0f}" for y in (2005, 2010, *range(2015, 2021)))
+    real_growth = ", ".join(f"{profiles.GANSU_GDP_INDEX_PREV_YEAR[y]:.1f}" for y in range(2016, 2021))
+    lines = [
+        "# The bundled sample (甘肃 620000)" if codes == [profiles.GANSU] else f"# Generated sample ({len(codes)} provinces)",
+        "",
+        "Source files in exactly the formats of `sources/README.md`, written by the seeded generator",
+        "`pipelines/samplegen`. Everything except the items listed under *Real* is generated.",
+        "",
+        "```bash",
+        _command(codes, scale, seed) + "    # or: make sample",
+        "```",
+        "",
+        "The output is byte-identical for the same arguments (per-family random streams derived from",
+        "the seed, fixed iteration order, fixed workbook creation time, no timestamps). The command",
+        "rewrites only the files it owns; the real Shenzhen file and its licence are left alone.",
+        "",
+        "## What is here",
+        "",
+        "| folder | files |",
+        "|---|---|",
+        "| `energy_statistics/energy_balance/` | `能源平衡表_<province>_<year>.xlsx`, 2005 and 2010–2020; one sheet per region "
+        "(`<adcode> <name>`: the province, its cities and counties), yearbook layout, physical units, 2 decimals; "
+        "every sheet closes exactly as published |",
+        "| `energy_statistics/activity/` | `主要经济指标_<province>.xlsx`, sheet 主要指标: GDP, indices, industrial value "
+        "added, population, electricity inflow/outflow and hydro/wind/solar generation for every region and year "
+        "(electricity figures equal the balance tables' cells) |",
+        "| `energy_statistics/department_indicators/` | `部门统计指标_<province>.csv`: forestry, public-institution, "
+        "transport and energy-saving-industry statistics (province; for Gansu also forest coverage of the 14 cities) |",
+        "| `enterprise_reports/export/` | `温室气体排放报告_<year>.csv` (2015–2020), GBK, CRLF: one row per line per "
+        "version (企业自报, 核查, 复查), except the 2020 企业自报 of carbon-market enterprises |",
+        "| `enterprise_reports/workbooks/2020/` | `<credit_code>.xlsx`: the provincial template, one per carbon-market "
+        "enterprise (its 2020 企业自报) |",
+        "| `enterprise_reports/ANOMALIES.csv` | every planted anomaly (credit_code, year, status, kind, detail), UTF-8; "
+        "not a source file — the answer key for the review flags |",
+        "| `exchange_prices/` | `<code>_daily_2014-2020.csv` for BJ TJ SH CQ HB GD SZ FJ (synthetic), and the real "
+        "`shenzhen_SZA_daily_2020-12_2021-12.csv` with its licence |",
+        "",
+        "Encodings, on purpose varied to exercise the readers: enterprise exports GBK; Hubei and Guangdong",
+        "prices GBK; Beijing prices UTF-8 with BOM; other prices UTF-8; Gansu's department statistics",
+        "GB18030 (GBK cannot encode the `²` of `kgce/m²`; every other byte is what GBK would write).",
+        "GBK has no `³` either, so gas volumes in the GBK exports are written `万立方米`; the workbooks",
+        "use `万Nm³`. Measured NCVs appear only on solid and liquid fuel lines (GJ/t, some kJ/kg).",
+        "",
+        "## Real",
+        "",
+        "- the region list (GB/T 2260, 2024 vintage, `dbt_project/seeds/ref_regions.csv`), fuel names,",
+        "  coefficients and emission factors (read from the seeds at generation time);",
+        f"- Gansu's GDP at current prices for 2005, 2010 and 2015–2020 ({real_gdp} 亿元)",
+        f"  and its real growth indices 2016–2020 ({real_growth});",
+        "- Gansu's 2015 total energy consumption, 7,523 万tce (the generator calibrates to it), and the plan",
+        "  baselines quoted in the README: 2015 energy intensity ≈ 1.1 tce per 10⁴ yuan, non-fossil share",
+        "  19.1 % (a published figure; the balance tables do not reproduce it under the calorific method),",
+        "  forest coverage 11.86 % in 2015;",
+        "- the Shenzhen exchange's daily prices, Dec 2020 – Dec 2021 (MIT, see the licence file).",
+        "",
+        "## Generated",
+        "",
+        "- GDP 2011–2014, the other growth indices, industrial value added, population paths (close to the",
+        "  published ones), every city and county figure;",
+        "- the energy balances: province flows built from 2015 quantities and activity paths, calibrated",
+        "  each year so that total energy follows 4,368 (2005) → 5,923 (2010) → 7,523 (2015) 万tce and then",
+        f"  falls in intensity by {low:.1f}–{high:.1f} %/yr, and the electricity-adjusted CO2 per GDP trails the −17 %",
+        "  path in 2016–2019 and meets it in 2020; cities sum to 95–99 % and counties to 94–98 % of their",
+        "  parent (the rest is unallocated); Jinchang (2017–2018) and Qingyang (2019) are planted with",
+        "  intensity rises;",
+        "- the enterprises (names, credit codes with valid GB 32100 and GB 11714 check characters), their",
+        "  reports, versions and anomalies, including one enterprise named `<script>alert(1)</script>某化工厂`;",
+        "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics.",
+        "",
+    ]
+    if codes == [profiles.GANSU]:
+        s = summary["provinces"][profiles.GANSU]
+        lines += [
+            "## Gansu 2015 as the platform will compute it",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| total energy consumption | {s['energy_2015_tce'] / 1e4:,.0f} 万tce |",
+            f"| GDP (current prices) | {s['gdp_2015_10k_yuan'] / 1e4:,.0f} 亿元 |",
+            f"| energy intensity | {s['energy_intensity_2015_tce_per_10k_yuan']:.3f} tce per 10⁴ yuan |",
+            f"| combustion CO2 (inventory convention) | {s['combustion_co2_2015_t'] / 1e6:,.1f} Mt |",
+            f"| CO2 incl. net electricity imports (NW grid factor) | {s['co2_for_intensity_2015_t'] / 1e6:,.1f} Mt |",
+            f"| reporting enterprises (market / other) | {s['enterprises_market']:,} / {s['enterprises_other']:,} |",
+            f"| carbon-market CO2, latest version | {s['market_co2_2015_t'] / 1e6:,.1f} Mt |",
+            f"| planted anomalies (rows in ANOMALIES.csv) | {s['anomalies']} |",
+            "",
+        ]
+    else:
+        lines += [f"Provinces: {', '.join(codes)}; scale {scale:g}. Provinces other than Gansu reuse Gansu's",
+                  "shapes times a size factor (2015 GDP relative to Gansu) and claim no realism.", ""]
+    path = out_dir / "README.md"
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return path
