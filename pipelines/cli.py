@@ -38,7 +38,9 @@ def run_build() -> tuple[bool, str]:
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("nightly_build")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    # INFO, not DEBUG: an office reads this log every morning; step events stay in Dagster.
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     if result.success:
         return True, f"run {result.run_id}: published {paths.published_path()}"
     failed = [event.step_key for event in result.all_events if event.is_step_failure]
