@@ -27,25 +27,26 @@ def build_path(build_dir: Path, run_id: str) -> Path:
     return build_dir / f"{run_id}.duckdb"
 
 
-def replace_table(db_path: Path, schema: str, table: str, frame: pl.DataFrame) -> int:
-    """Create or replace schema.table in the build file from a polars frame; returns rows."""
+def _with_frame(db_path: Path, schema: str, frame: pl.DataFrame, *statements: tuple[str, list]) -> None:
+    """Run statements against the build file with the frame registered as `incoming_frame`."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path)) as con:
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         con.register("incoming_frame", frame.to_arrow())
-        con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM incoming_frame')
+        for sql, params in statements:
+            con.execute(sql, params)
         con.unregister("incoming_frame")
+
+
+def replace_table(db_path: Path, schema: str, table: str, frame: pl.DataFrame) -> int:
+    """Create or replace schema.table in the build file from a polars frame; returns rows."""
+    _with_frame(db_path, schema, frame, (f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM incoming_frame', []))
     return frame.height
 
 
 def ensure_table(db_path: Path, schema: str, table: str, empty: pl.DataFrame) -> None:
     """Create schema.table with the frame's columns if it does not exist yet."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
-        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        con.register("incoming_frame", empty.to_arrow())
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM incoming_frame LIMIT 0')
-        con.unregister("incoming_frame")
+    _with_frame(db_path, schema, empty, (f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM incoming_frame LIMIT 0', []))
 
 
 def replace_rows(db_path: Path, schema: str, table: str, frame: pl.DataFrame, key_column: str, key_value: str) -> int:
@@ -53,12 +54,14 @@ def replace_rows(db_path: Path, schema: str, table: str, frame: pl.DataFrame, ke
 
     raw.quarantine holds every family's rejected rows; each ingestion asset owns its slice.
     """
-    ensure_table(db_path, schema, table, frame.clear())
-    with duckdb.connect(str(db_path)) as con:
-        con.register("incoming_frame", frame.to_arrow())
-        con.execute(f'DELETE FROM "{schema}"."{table}" WHERE "{key_column}" = ?', [key_value])
-        con.execute(f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM incoming_frame')
-        con.unregister("incoming_frame")
+    _with_frame(
+        db_path,
+        schema,
+        frame,
+        (f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM incoming_frame LIMIT 0', []),
+        (f'DELETE FROM "{schema}"."{table}" WHERE "{key_column}" = ?', [key_value]),
+        (f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM incoming_frame', []),
+    )
     return frame.height
 
 
