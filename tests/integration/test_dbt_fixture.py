@@ -186,7 +186,8 @@ def test_sector_detail_excludes_coking_and_feedstock(built):
 
 def test_target_progress_barometer(built):
     db, _ = built
-    assert _one(db, "SELECT count(*) FROM marts.fct_target_progress") == (100,)  # 20 targets × 2016–2020
+    # 20 provincial targets + 14 Gansu cities × 2 illustrative intensity targets, × 2016–2020
+    assert _one(db, "SELECT count(*) FROM marts.fct_target_progress") == (240,)
     rows = {
         year: (actual, expected, status)
         for year, actual, expected, status in _all(db, """
@@ -208,10 +209,15 @@ def test_target_progress_barometer(built):
     # the cap: 2017 use (80.4 Mtce) is more than 2 % above the even-growth path (78.4 Mtce)
     assert _one(db, "SELECT status FROM marts.fct_target_progress WHERE region_code = '620000' "
                     "AND indicator_code = 'total_energy_consumption' AND year = 2017") == ("red",)
-    # Beijing has targets and no data; the 14 other Gansu indicators arrive in a later issue
+    # Beijing has targets and no data; the fixture's department statistics hold forest coverage
+    # and area only, so the 8 other department indicators have no data (inventory ones do)
     assert _one(db, "SELECT count(*) FROM marts.fct_target_progress WHERE region_code = '110000' AND status <> 'no_data'") == (0,)
     assert _one(db, "SELECT count(DISTINCT indicator_code) FROM marts.fct_target_progress "
-                    "WHERE region_code = '620000' AND status = 'no_data'") == (14,)
+                    "WHERE region_code = '620000' AND status = 'no_data'") == (8,)
+    # cumulative reduction from the annual rates equals the reduction vs the base year
+    worst = _one(db, "SELECT max(abs(cumulative_reduction - actual_value)) FROM marts.fct_target_progress "
+                     "WHERE target_kind = 'reduction_vs_base'")[0]
+    assert worst is not None and worst < 1e-12
 
 
 def test_fixture_tables_match_the_readers_schemas(tmp_path):

@@ -18,6 +18,20 @@ indicator_levels as (
     from {{ ref('int_indicator_values') }}
 ),
 
+-- Annual reduction of every level between consecutive years with data (d_k = 1 − I_k/I_prev),
+-- for the cumulative reduction 1 − Π(1 − d_k) from the base year to the year. Where years are
+-- missing (2006–2009 in the sample) the step spans the gap, so the product still telescopes to
+-- I_t / I_base.
+level_steps as (
+    select
+        region_code,
+        level_indicator_code,
+        year,
+        {{ reduction_vs('value', 'lag(value) over (partition by region_code, level_indicator_code order by year)') }}
+                                                                        as step_reduction
+    from indicator_levels
+),
+
 target_years as (
     select
         targets.*,
@@ -55,6 +69,37 @@ with_levels as (
         and previous_level.year = target_years.year - 1
 ),
 
+cumulative as (
+    select
+        target.region_code,
+        target.indicator_code,
+        target.year,
+        -- product() over no rows is null; a base-year row itself has reduction 0
+        1 - product(1 - steps.step_reduction)                           as cumulative_reduction,
+        count(steps.step_reduction)                                     as step_count
+    from with_levels as target
+    inner join level_steps as steps
+        on  steps.region_code = target.region_code
+        and steps.level_indicator_code = target.level_indicator_code
+        and steps.year > target.base_year
+        and steps.year <= target.year
+    where target.target_kind = 'reduction_vs_base'
+      and target.base_value is not null
+      and target.current_value is not null
+    group by target.region_code, target.indicator_code, target.year
+),
+
+with_cumulative as (
+    select
+        with_levels.*,
+        cumulative.cumulative_reduction
+    from with_levels
+    left join cumulative
+        on  cumulative.region_code = with_levels.region_code
+        and cumulative.indicator_code = with_levels.indicator_code
+        and cumulative.year = with_levels.year
+),
+
 -- actual and expected, both in the target's terms:
 --   reduction_vs_base  fraction reduced vs the base level; even-pace path 1 − (1 − R)^f
 --   increase_vs_base   increase over the base level; straight line to the target increase
@@ -82,7 +127,7 @@ evaluated as (
             when comparison = 'approximately' then {{ var('approximately_tolerance_fraction') }} * abs(target_value)
             else 0
         end                                                             as approximately_allowance
-    from with_levels
+    from with_cumulative
 ),
 
 -- gap in the indicator's unit, positive = ahead of the path: for a cap, room left below it.
@@ -140,5 +185,6 @@ select
     expected_value,
     gap,
     annual_reduction,
+    cumulative_reduction,
     status
 from with_status

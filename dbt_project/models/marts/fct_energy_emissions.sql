@@ -1,9 +1,11 @@
--- Combustion CO2 by region, year, sector and fuel for the inventory years: the detail
--- behind fct_region_year.co2_t.
+-- Emissions by region, year, sector and fuel for the inventory years: combustion rows (CO2,
+-- CH4, N2O, CO2e) and industrial process rows (sector 'process_<name>', fuel 'none'), each with
+-- its factor set, GWP set and lineage. The combustion rows sum to fct_region_year.co2_t, the
+-- process rows to fct_region_year.co2_process_t.
 with
 
 emissions as (
-    select * from {{ ref('int_energy_combustion_emissions') }}
+    select * from {{ ref('int_energy_emissions_detail') }}
 )
 
 select
@@ -11,10 +13,17 @@ select
     year,
     sector_code,
     fuel_code,
+    is_process,
     activity_value,
     activity_unit,
     energy_tce,
     co2_t,
-    factor_set
+    ch4_t,
+    n2o_t,
+    co2e_t,
+    factor_set,
+    gwp_set,
+    factor_source,
+    source_files
 from emissions
 where year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}

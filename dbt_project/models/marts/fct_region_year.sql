@@ -5,11 +5,24 @@ with
 
 inventory as (
     select * from {{ ref('int_region_year_inventory') }}
+),
+
+-- process CO2 (enterprise process lines) and non-CO2 gases, from the published detail
+detail as (
+    select
+        region_code,
+        year,
+        sum(co2_t) filter (where is_process)                        as co2_process_t,
+        sum(ch4_t)                                                  as ch4_t,
+        sum(n2o_t)                                                  as n2o_t,
+        sum(co2e_t)                                                 as detail_co2e_t
+    from {{ ref('int_energy_emissions_detail') }}
+    group by region_code, year
 )
 
 select
-    region_code,
-    year,
+    inventory.region_code,
+    inventory.year,
     level,
     province_code,
     parent_code,
@@ -27,7 +40,24 @@ select
     children_sum_co2_t,
     children_with_data_count,
     residual_co2_t,
+    {{ safe_divide('abs(residual_co2_t)', 'abs(co2_t)') }}         as residual_fraction,
+    case
+        when residual_co2_t is null or co2_t is null then null
+        when residual_co2_t = 0 then false
+        else coalesce({{ safe_divide('abs(residual_co2_t)', 'abs(co2_t)') }} > {{ var('residual_tolerance_fraction') }}, true)
+    end                                                             as residual_flag,
+    detail.co2_process_t,
+    case when co2_t is not null then co2_t + coalesce(detail.co2_process_t, 0) end
+                                                                    as co2_with_process_t,
+    detail.ch4_t,
+    detail.n2o_t,
+    -- CO2e = combustion CO2 + process CO2 + CH4 and N2O × GWP; null without a CO2 figure
+    case when co2_t is not null then coalesce(detail.detail_co2e_t, 0) end
+                                                                    as co2e_t,
+    '{{ var("gwp_set") }}'                                          as gwp_set,
     factor_set,
     electricity_method
 from inventory
-where year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
+left join detail
+    on detail.region_code = inventory.region_code and detail.year = inventory.year
+where inventory.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}

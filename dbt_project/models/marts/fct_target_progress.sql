@@ -24,5 +24,6 @@ select
     expected_value,
     gap,
     annual_reduction,
+    cumulative_reduction,
     status
 from progress

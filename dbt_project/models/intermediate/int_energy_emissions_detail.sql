@@ -1,0 +1,124 @@
+-- The published emission detail: combustion rows (int_energy_combustion_emissions, with CH4
+-- and N2O from IPCC 2006 default stationary factors and CO2e under var('gwp_set')) and
+-- industrial process rows (int_process_emissions, sector 'process_<name>', fuel 'none').
+-- Every row names its factor set, GWP set, factor source and the source files it came from.
+-- Grain: region × year × sector × fuel.
+with
+
+combustion as (
+    select * from {{ ref('int_energy_combustion_emissions') }}
+),
+
+process as (
+    select * from {{ ref('int_process_emissions') }}
+),
+
+fuels as (
+    select fuel_code, fuel_group from {{ ref('stg_reference__fuels') }}
+),
+
+non_co2_factors as (
+    select fuel_group, sector_scope, ch4_kg_per_tj, n2o_kg_per_tj
+    from {{ ref('ref_non_co2_combustion_factors') }}
+),
+
+gwp as (
+    select
+        max(gwp100) filter (where gas = 'CH4')     as gwp_ch4,
+        max(gwp100) filter (where gas = 'N2O')     as gwp_n2o
+    from {{ ref('stg_reference__gwp') }}
+    where gwp_set = '{{ var("gwp_set") }}'
+),
+
+region_code_changes as (
+    select old_code, new_code from {{ ref('stg_reference__region_code_changes') }}
+),
+
+-- lineage of the statistics rows: the balance files each region-year was read from
+balance_files as (
+    select
+        coalesce(region_code_changes.new_code, balance.region_code)    as region_code,
+        balance.year,
+        list(distinct balance.source_file order by balance.source_file) as source_files
+    from {{ ref('stg_raw__energy_balance') }} as balance
+    left join region_code_changes
+        on region_code_changes.old_code = balance.region_code
+    group by 1, 2
+),
+
+-- fuel energy in TJ = amount × NCV (GJ per unit) / 1000; CH4, N2O in t = TJ × kg/TJ / 1000
+combustion_with_non_co2 as (
+    select
+        combustion.region_code,
+        combustion.year,
+        combustion.sector_code,
+        combustion.fuel_code,
+        combustion.activity_value,
+        combustion.activity_unit,
+        combustion.energy_tce,
+        combustion.co2_t,
+        combustion.activity_value * combustion.ncv_gj_per_unit / 1000 * non_co2.ch4_kg_per_tj / 1000
+                                                                    as ch4_t,
+        combustion.activity_value * combustion.ncv_gj_per_unit / 1000 * non_co2.n2o_kg_per_tj / 1000
+                                                                    as n2o_t,
+        combustion.factor_set,
+        'ref_fuel_emission_factors:' || combustion.factor_set
+            || ' + ref_non_co2_combustion_factors'                  as factor_source,
+        coalesce(balance_files.source_files, []::varchar[])         as source_files
+    from combustion
+    left join fuels
+        on fuels.fuel_code = combustion.fuel_code
+    left join non_co2_factors as non_co2
+        on  non_co2.fuel_group = fuels.fuel_group
+        and non_co2.sector_scope = case
+                when combustion.sector_code like 'transform_%' then 'energy_industries'
+                else 'other'
+            end
+    left join balance_files
+        on balance_files.region_code = combustion.region_code and balance_files.year = combustion.year
+),
+
+process_rows as (
+    select
+        region_code,
+        year,
+        sector_code,
+        fuel_code,
+        activity_value,
+        activity_unit,
+        cast(null as double)                                        as energy_tce,
+        co2_t,
+        cast(null as double)                                        as ch4_t,
+        cast(null as double)                                        as n2o_t,
+        '{{ var("factor_set") }}'                                   as factor_set,
+        factor_source,
+        source_files
+    from process
+),
+
+detail as (
+    select * from combustion_with_non_co2
+    union all
+    select * from process_rows
+)
+
+select
+    detail.region_code,
+    detail.year,
+    detail.sector_code,
+    detail.fuel_code,
+    detail.sector_code like 'process_%'                             as is_process,
+    detail.activity_value,
+    detail.activity_unit,
+    detail.energy_tce,
+    detail.co2_t,
+    detail.ch4_t,
+    detail.n2o_t,
+    detail.co2_t + coalesce(detail.ch4_t * gwp.gwp_ch4, 0) + coalesce(detail.n2o_t * gwp.gwp_n2o, 0)
+                                                                    as co2e_t,
+    detail.factor_set,
+    '{{ var("gwp_set") }}'                                          as gwp_set,
+    detail.factor_source,
+    detail.source_files
+from detail
+cross join gwp

@@ -1,0 +1,115 @@
+-- One row per report version (credit code × year × status) with recomputed and reported totals
+-- and the review flags of that version. Flag rules (thresholds are vars with defaults here):
+--   lines_vs_recomputed  |reported − recomputed| > enterprise_line_tolerance_fraction (5 %) × recomputed
+--   unit_slip_x1000      a line's activity is 300–3000 × the median of the same line (category,
+--                        source) in the enterprise's other years: kWh written as MWh, kg as t
+--   unit_slip_x10000     the same ratio at 3000–30000: 吨 written as 万吨. Only slips that make a
+--                        value too large are flagged (the inverse would also flag the normal years
+--                        of an enterprise with few years, whose median the slip itself inflates)
+--   yoy_change           |CO2 / last year's authoritative CO2 − 1| > enterprise_yoy_change_threshold (30 %)
+--   peer_outlier         |z| of ln(CO2) among the sector's authoritative reports of the year
+--                        > enterprise_peer_z_threshold (3); sectors with fewer than 5 reports are not scored
+{%- set line_tol = var('enterprise_line_tolerance_fraction') %}
+{%- set yoy = var('enterprise_yoy_change_threshold') %}
+{%- set peer_z = var('enterprise_peer_z_threshold') %}
+with
+
+lines as (
+    select * from {{ ref('int_enterprise_report_lines') }}
+),
+
+line_history as (
+    select
+        a.credit_code, a.report_year, a.data_status, a.source_category, a.source_name, a.activity_value,
+        (
+            select median(b.activity_value) from lines b
+            where b.credit_code = a.credit_code and b.source_category = a.source_category
+              and b.source_name = a.source_name and b.report_year <> a.report_year and b.activity_value > 0
+        ) as other_years_median
+    from lines a
+),
+
+line_slips as (
+    select
+        credit_code, report_year, data_status,
+        coalesce(bool_or(ratio >= 300 and ratio < 3000), false)    as unit_slip_x1000,
+        coalesce(bool_or(ratio >= 3000 and ratio < 30000), false)  as unit_slip_x10000
+    from (
+        select *, {{ safe_divide('activity_value', 'other_years_median') }} as ratio from line_history
+    )
+    group by all
+),
+
+versions as (
+    select
+        credit_code,
+        report_year                                                   as year,
+        data_status,
+        case data_status when 'rechecked' then 3 when 'verified' then 2 else 1 end as status_rank,
+        max(submitted_on)                                             as submitted_on,
+        any_value(enterprise_name order by source_file, source_row)  as enterprise_name,
+        any_value(region_code order by source_file, source_row)      as region_code,
+        any_value(sector_code order by source_file, source_row)      as sector_code,
+        bool_or(in_ets)                                               as in_ets,
+        string_agg(distinct source_file, '|' order by source_file)    as source_file,
+        count(*)                                                      as lines_count,
+        sum(co2_t)                                                    as co2_t,
+        coalesce(sum(co2_t) filter (where source_category = 'combustion'), 0)  as co2_combustion_t,
+        coalesce(sum(co2_t) filter (where source_category = 'process'), 0)     as co2_process_t,
+        coalesce(sum(co2_t) filter (where source_category = 'electricity'), 0) as co2_electricity_t,
+        coalesce(sum(co2_t) filter (where source_category = 'heat'), 0)        as co2_heat_t,
+        sum(reported_co2_t)                                           as reported_co2_t,
+        avg(case when factor_basis = 'measured' then 1.0 else 0.0 end) filter (where source_category = 'combustion')
+                                                                      as measured_combustion_line_share,
+        any_value(factor_set)                                         as factor_set
+    from lines
+    group by credit_code, report_year, data_status
+),
+
+-- the authoritative version of each enterprise-year: rechecked > verified > reported, then the latest submission
+ranked as (
+    select *,
+        row_number() over (partition by credit_code, year order by status_rank desc, submitted_on desc nulls last) = 1
+            as is_authoritative
+    from versions
+),
+
+authoritative as (
+    select credit_code, year, sector_code, co2_t from ranked where is_authoritative
+),
+
+peer_stats as (
+    select sector_code, year, avg(ln(co2_t)) as mean_ln, stddev_samp(ln(co2_t)) as sd_ln, count(*) as n
+    from authoritative where co2_t > 0
+    group by all
+),
+
+scored as (
+    select
+        ranked.*,
+        previous.co2_t                                                 as previous_year_co2_t,
+        {{ safe_divide('ranked.co2_t', 'previous.co2_t') }}            as yoy_ratio,
+        case when peer_stats.n >= 5 and ranked.co2_t > 0
+             then {{ safe_divide('ln(ranked.co2_t) - peer_stats.mean_ln', 'peer_stats.sd_ln') }} end as peer_z,
+        coalesce(line_slips.unit_slip_x1000, false)                    as unit_slip_x1000,
+        coalesce(line_slips.unit_slip_x10000, false)                   as unit_slip_x10000
+    from ranked
+    left join authoritative as previous
+        on previous.credit_code = ranked.credit_code and previous.year = ranked.year - 1
+    left join peer_stats
+        on peer_stats.sector_code = ranked.sector_code and peer_stats.year = ranked.year
+    left join line_slips
+        on line_slips.credit_code = ranked.credit_code and line_slips.report_year = ranked.year
+       and line_slips.data_status = ranked.data_status
+)
+
+select
+    *,
+    list_filter([
+        case when abs(coalesce(reported_co2_t, 0) - co2_t) > {{ line_tol }} * abs(co2_t) then 'lines_vs_recomputed' end,
+        case when unit_slip_x1000 then 'unit_slip_x1000' end,
+        case when unit_slip_x10000 then 'unit_slip_x10000' end,
+        case when abs(yoy_ratio - 1) > {{ yoy }} then 'yoy_change' end,
+        case when abs(peer_z) > {{ peer_z }} then 'peer_outlier' end
+    ], lambda x: x is not null) as review_flag_list
+from scored
