@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.samplegen import profiles
+from pipelines.samplegen.allocations import ALLOCATION_DIR, write_allocations
 from pipelines.samplegen.economy import Economy
 from pipelines.samplegen.energy import EnergyModel
 from pipelines.samplegen.enterprises import (
@@ -35,6 +36,7 @@ GENERATED_PATTERNS = (
     f"{EXPORT_DIR.as_posix()}/温室气体排放报告_*.csv",
     f"{WORKBOOK_DIR.as_posix()}/*/*.xlsx",
     ANOMALIES_FILE.as_posix(),
+    f"{ALLOCATION_DIR.as_posix()}/配额分配与清缴_*.csv",
     f"{EXCHANGE_DIR.as_posix()}/*_daily_2014-2020.csv",
     "README.md",
 )
@@ -92,6 +94,7 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
         reports = generator.build_reports(generator.build_register())
         written += write_exports(out_dir, reports, ref, code, per_province_names=len(codes) > 1)
         written += write_workbooks(out_dir, reports, ref)
+        written += write_allocations(out_dir, reports, seed, code, per_province_names=len(codes) > 1)
         anomalies += reports.anomalies
         summary["provinces"][code] = _province_summary(model, economy, reports)
     written.append(write_anomalies(out_dir, anomalies))

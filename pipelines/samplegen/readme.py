@@ -87,6 +87,9 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "  intensity rises;",
         "- the enterprises (names, credit codes with valid GB 32100 and GB 11714 check characters), their",
         "  reports, versions and anomalies, including one enterprise named `<script>alert(1)</script>某化工厂`;",
+        "- the carbon-market allocations and surrenders for compliance years 2019 and 2020",
+        "  (`enterprise_reports/allocations/`: free allocation 95–100 % of verified emissions, some",
+        "  enterprises short);",
         "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics.",
         "",
     ]

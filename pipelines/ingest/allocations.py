@@ -1,0 +1,184 @@
+"""Carbon-market allowance allocation and surrender files → raw.ets_allocations.
+
+`enterprise_reports/allocations/*.csv` (配额分配与清缴_<year>.csv): one row per enterprise and
+compliance year with the free and auctioned allowances, the CCER surrendered and the allowances
+actually surrendered, all in t CO2 (a header bracket such as (万吨) is converted). Part of the
+enterprise_reports family; follows pipelines/ingest/common.py: strict encoding detection,
+header aliases, number parsing, and bad rows quarantined with a reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.common import (
+    CSV_SUFFIXES,
+    RAGGED_COLUMN,
+    Check,
+    FileRead,
+    ReadResult,
+    UnreadableFile,
+    apply_checks,
+    check_not_negative,
+    check_number,
+    check_ragged,
+    check_required,
+    check_year,
+    code_text,
+    find_files,
+    lookup_unit,
+    match_headers,
+    parse_year,
+    quarantine_frame,
+    quarantine_row,
+    read_csv_cells,
+    read_each,
+    relative_source,
+    require_headers,
+    scale,
+    with_numbers,
+)
+from pipelines.ingest.schemas import QUARANTINE_SCHEMA
+
+FAMILY = "enterprise_reports"
+FOLDER = "enterprise_reports/allocations"
+KIND = "ets_allocations_csv"
+TABLE = "ets_allocations"
+
+ETS_ALLOCATIONS_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.Utf8,
+        "source_sheet": pl.Utf8,
+        "source_row": pl.Int32,
+        "credit_code": pl.Utf8,
+        "compliance_year": pl.Int32,
+        "scheme_code": pl.Utf8,  # 'national' unless the file has a 市场 column
+        "free_allowances_t": pl.Float64,
+        "auctioned_allowances_t": pl.Float64,
+        "ccer_surrendered_t": pl.Float64,
+        "allowances_surrendered_t": pl.Float64,
+    }
+)
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "credit_code": ("统一社会信用代码", "信用代码", "credit_code"),
+    "compliance_year": ("履约年度", "年度", "compliance_year"),
+    "scheme_code": ("碳市场", "市场", "scheme_code"),
+    "free_allowances_t": ("免费配额", "免费分配配额", "free_allowances_t"),
+    "auctioned_allowances_t": ("有偿配额", "有偿分配配额", "auctioned_allowances_t"),
+    "ccer_surrendered_t": ("清缴CCER", "CCER抵销量", "ccer_surrendered_t"),
+    "allowances_surrendered_t": ("实际清缴配额", "清缴配额", "allowances_surrendered_t"),
+}
+REQUIRED = ("credit_code", "compliance_year", "free_allowances_t")
+AMOUNTS = ("free_allowances_t", "auctioned_allowances_t", "ccer_surrendered_t", "allowances_surrendered_t")
+DEFAULT_SCHEME = "national"
+
+
+def empty_allocations() -> pl.DataFrame:
+    return pl.DataFrame(schema=ETS_ALLOCATIONS_SCHEMA)
+
+
+def _result(tables: dict[str, pl.DataFrame], quarantine: pl.DataFrame, files: list[FileRead]) -> ReadResult:
+    quarantine = quarantine.cast(QUARANTINE_SCHEMA) if not quarantine.is_empty() else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return ReadResult(FAMILY, tables, quarantine, files)
+
+
+def _unit_factor(header_unit: str | None) -> float | None:
+    if header_unit is None:
+        return 1.0
+    found = lookup_unit(header_unit)
+    return found.factor if found and found.canonical == "t" else None
+
+
+def read_allocations_csv(path: Path, root: Path) -> ReadResult:
+    path, root = Path(path), Path(root)
+    source_file = relative_source(path, root)
+    info = FileRead(source_file, KIND)
+    try:
+        cells = read_csv_cells(path)
+        info.encoding = cells.encoding
+        match = match_headers(cells.header, FIELDS)
+        require_headers(match, FIELDS, REQUIRED)
+        factors = {name: _unit_factor(match.units.get(name)) for name in AMOUNTS}
+        bad = [name for name, factor in factors.items() if factor is None]
+        if bad:
+            raise UnreadableFile(f"unit '{match.units[bad[0]]}' in header '{match.written[bad[0]]}' is not a mass unit")
+    except UnreadableFile as problem:
+        info.rejected = True
+        return _result(
+            {TABLE: empty_allocations()}, quarantine_frame([quarantine_row(FAMILY, source_file, str(problem))]), [info]
+        )
+
+    h = {name: match.written.get(name, aliases[0]) for name, aliases in FIELDS.items()}
+    raw = cells.rows.select(
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
+        "source_row",
+        RAGGED_COLUMN,
+        *[
+            (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
+            for n in FIELDS
+        ],
+    )
+    frame = with_numbers(raw, {name: f"p_{name}" for name in AMOUNTS})
+    frame = frame.with_columns(
+        p_credit_code=code_text(pl.col("credit_code")).str.to_uppercase(),
+        p_compliance_year=parse_year(pl.col("compliance_year")),
+        **{f"p_{name}": scale(pl.col(f"p_{name}"), factors[name]) for name in AMOUNTS if factors[name] != 1.0},
+    )
+    checks = [check_required(name, h[name]) for name in REQUIRED] + [
+        check_ragged(len(cells.header)),
+        Check.of(
+            h["credit_code"],
+            pl.col("credit_code"),
+            (
+                pl.col("p_credit_code").is_not_null() & ~pl.col("p_credit_code").str.contains(r"^[0-9A-Z]{18}$"),
+                pl.format("credit code '{}' is not 18 characters of digits and capitals", pl.col("credit_code")),
+            ),
+        ),
+        check_year("compliance_year", "p_compliance_year", h["compliance_year"]),
+        *[check_number(name, f"p_{name}", h[name]) for name in AMOUNTS],
+        *[check_not_negative(name, f"p_{name}", h[name]) for name in AMOUNTS],
+    ]
+    good, quarantine = apply_checks(frame, checks, FAMILY)
+    table = good.select(
+        "source_file",
+        "source_sheet",
+        "source_row",
+        pl.col("p_credit_code").alias("credit_code"),
+        pl.col("p_compliance_year").alias("compliance_year"),
+        pl.coalesce(pl.col("scheme_code").str.strip_chars().replace("", None), pl.lit(DEFAULT_SCHEME)).alias("scheme_code"),
+        *[pl.col(f"p_{name}").alias(name) for name in AMOUNTS],
+    ).cast(ETS_ALLOCATIONS_SCHEMA)
+    info.rows_loaded = table.height
+    info.rows_quarantined = quarantine.height
+    return _result({TABLE: table}, quarantine, [info])
+
+
+def read_allocations(inbox_dir: Path) -> ReadResult:
+    """Every allocation CSV under enterprise_reports/allocations/ (none → an empty table)."""
+    inbox_dir = Path(inbox_dir)
+    results = read_each(FAMILY, KIND, read_allocations_csv, find_files(inbox_dir, FOLDER, CSV_SUFFIXES), inbox_dir)
+    tables = [r.tables[TABLE] for r in results if TABLE in r.tables]
+    quarantines = [r.quarantine for r in results if not r.quarantine.is_empty()]
+    return _result(
+        {TABLE: pl.concat(tables, how="vertical") if tables else empty_allocations()},
+        pl.concat(quarantines, how="vertical") if quarantines else pl.DataFrame(schema=QUARANTINE_SCHEMA),
+        [f for r in results for f in r.files],
+    )
+
+
+def read_enterprise_reports_and_allocations(inbox_dir: Path) -> ReadResult:
+    """The enterprise_reports family: report lines (read_enterprise_reports) plus ets_allocations."""
+    from pipelines.ingest.enterprise_reports import read_enterprise_reports
+
+    reports = read_enterprise_reports(inbox_dir)
+    allocations = read_allocations(inbox_dir)
+    return ReadResult(
+        FAMILY,
+        {**reports.tables, **allocations.tables},
+        pl.concat([reports.quarantine, allocations.quarantine.cast(reports.quarantine.schema)], how="vertical"),
+        [*reports.files, *allocations.files],
+    )
