@@ -96,7 +96,141 @@ def read_enterprise_reports(inbox_dir: Path) -> ReadResult:
     if workbooks:
         # Workbooks are small and many: extract each, then parse and check them all at once.
         results.append(_read_workbooks(workbooks, inbox_dir))
-    return ReadResult.combine(results, FAMILY)
+    return resolve_deliveries(flag_unit_slips(ReadResult.combine(results, FAMILY)), inbox_dir)
+
+
+# A line in a scaled unit (万t, 万m³ …) whose converted value is more than this many times the same
+# source's value in the enterprise's other lines written in the base unit (other years,
+# versions) is a slip: the figure was written in the base unit. 10⁴-fold slips give ~10⁴;
+# real year-on-year changes stay well below 10².
+SLIP_RATIO = 1000
+
+
+def flag_unit_slips(result: ReadResult) -> ReadResult:
+    """The enterprise-relative unit-slip rule (the absolute one is check_unit_slip)."""
+    lines = result.tables[TABLE]
+    if lines.is_empty():
+        return result
+    factor = map_distinct(lines, "activity_unit_original", lambda u: (lookup_unit(u).factor if lookup_unit(u) else None), pl.Float64)
+    lines = lines.with_columns(_factor=factor)
+    source = ["credit_code", "source_category", "source_name"]
+    reference = (
+        lines.filter((pl.col("_factor") == 1) & (pl.col("activity_value") > 0))
+        .group_by(source)
+        .agg(_typical=pl.col("activity_value").median())
+    )
+    marked = lines.join(reference, on=source, how="left", nulls_equal=True)
+    slip = (pl.col("_factor") >= 1000) & (pl.col("activity_value") > pl.col("_typical") * SLIP_RATIO)
+    slipped = marked.filter(slip.fill_null(False))
+    if slipped.is_empty():
+        return result.__class__(result.family, {**result.tables, TABLE: lines.drop("_factor")}, result.quarantine, result.files)
+    problems = [
+        quarantine_row(
+            FAMILY,
+            r["source_file"],
+            f"unit '{r['activity_unit_original']}' with value {_cell(r['activity_value_original'])} looks like "
+            f"{_UNIT_WORDS.get(r['activity_unit'], r['activity_unit'])} (×{_POWERS.get(r['_factor'], int(r['_factor']))} too large): "
+            f"this source is about {_cell(r['_typical'])} {r['activity_unit']} in the enterprise's other reports; row quarantined",
+            sheet=r["source_sheet"],
+            row=r["source_row"],
+            column="活动水平",
+            value=_cell(r["activity_value_original"]),
+        )
+        for r in slipped.iter_rows(named=True)
+    ]
+    kept = marked.filter(~slip.fill_null(False)).drop("_factor", "_typical")
+    quarantine = pl.concat([result.quarantine, quarantine_frame(problems)], how="vertical")
+    return ReadResult.build(FAMILY, {**result.tables, TABLE: kept}, quarantine, result.files)
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+# --------------------------------------------------------------------------------------------
+# Duplicates and re-deliveries (sources/README.md, "Duplicates and re-delivered files")
+# --------------------------------------------------------------------------------------------
+
+REPORT_KEY = ("credit_code", "report_year", "data_status")
+_PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+
+
+def _delivery_order(inbox_dir: Path, source_file: str) -> tuple[float, str]:
+    """Newer by file modification time, then by name (a file that vanished sorts first)."""
+    try:
+        return ((inbox_dir / source_file).stat().st_mtime, source_file)
+    except OSError:
+        return (0.0, source_file)
+
+
+def resolve_deliveries(result: ReadResult, inbox_dir: Path) -> ReadResult:
+    """One copy of every line and of every report, the newest delivery winning.
+
+    - A line identical to an earlier line of the same file and sheet is quarantined
+      ("duplicate line: identical to row N").
+    - A report (credit code, year, status) found in several files: the deliveries are ordered by
+      modification time, then name. The newest content wins. A delivery with the same lines as
+      the winner is a duplicate ("duplicate report: … already delivered in <file>"); one with
+      different lines is superseded ("superseded: … re-delivered corrected in <file>"). Either way
+      its lines go to raw.quarantine, so what was replaced stays on record.
+    """
+    lines = result.tables[TABLE]
+    if lines.is_empty():
+        return result
+    content = [c for c in lines.columns if c not in _PROVENANCE_COLUMNS]
+    lines = lines.with_columns(
+        _first_row=pl.col("source_row").min().over(["source_file", pl.col("source_sheet").fill_null(""), *content])
+    )
+    duplicate_lines = lines.filter(pl.col("source_row") != pl.col("_first_row"))
+    lines = lines.filter(pl.col("source_row") == pl.col("_first_row")).drop("_first_row")
+    problems = [
+        quarantine_row(
+            FAMILY, r["source_file"], f"duplicate line: identical to row {r['_first_row']}",
+            sheet=r["source_sheet"], row=r["source_row"], column=None, value=None,
+        )
+        for r in duplicate_lines.select("source_file", "source_sheet", "source_row", "_first_row").iter_rows(named=True)
+    ]
+    # A digest of each delivery's lines (order-free), to tell a duplicate from a correction.
+    digests = (
+        lines.with_columns(_line=pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("∅") for c in content], separator="|"))
+        .group_by([*REPORT_KEY, "source_file"])
+        .agg(_digest=pl.col("_line").sort().str.join("\n").hash())
+    )
+    repeated = digests.filter(pl.len().over(list(REPORT_KEY)) > 1)
+    dropped: dict[tuple, str] = {}  # (credit_code, year, status, file) → reason
+    for key, group in repeated.group_by(list(REPORT_KEY)):
+        deliveries = sorted(group.iter_rows(named=True), key=lambda r: _delivery_order(inbox_dir, r["source_file"]))
+        newest = deliveries[-1]["_digest"]
+        winner = next(d for d in deliveries if d["_digest"] == newest)["source_file"]
+        what = f"report {key[1]} {key[2]} of this enterprise"
+        for d in deliveries:
+            if d["source_file"] == winner:
+                continue
+            if d["_digest"] == newest:
+                reason = f"duplicate report: the same {what} was already delivered in {winner}; not loaded twice"
+            else:
+                reason = f"superseded: the {what} was re-delivered corrected in {winner}, which replaces this file's lines"
+            dropped[(*key, d["source_file"])] = reason
+    if dropped:
+        keyed = pl.DataFrame(
+            [dict(zip((*REPORT_KEY, "source_file", "_reason"), (*k, v))) for k, v in dropped.items()],
+            schema={**{c: lines.schema[c] for c in REPORT_KEY}, "source_file": pl.Utf8, "_reason": pl.Utf8},
+        )
+        marked = lines.join(keyed, on=[*REPORT_KEY, "source_file"], how="left", nulls_equal=True)
+        for r in marked.filter(pl.col("_reason").is_not_null()).iter_rows(named=True):
+            problems.append(
+                quarantine_row(
+                    FAMILY, r["source_file"], r["_reason"], sheet=r["source_sheet"], row=r["source_row"],
+                    column="统一社会信用代码/报告年度/数据状态", value=f"{r['report_year']} {r['data_status']}",
+                )
+            )
+        lines = marked.filter(pl.col("_reason").is_null()).drop("_reason")
+    if not problems:
+        return result
+    quarantine = pl.concat([result.quarantine, quarantine_frame(problems)], how="vertical")
+    return ReadResult.build(FAMILY, {**result.tables, TABLE: lines}, quarantine, result.files)
 
 
 def read_export_csv(path: Path, root: Path) -> ReadResult:
@@ -382,6 +516,7 @@ def _checks(headers: Mapping[str, str | pl.Expr]) -> list[Check]:
             "tCO2/t, tCO2/MWh, tCO2/GJ",
         ),
         check_oxidation(h["oxidation_rate"]),
+        check_unit_slip(h["activity_value"]),
     ]
     # Net purchased electricity and heat (购入 − 外供) may be negative for an enterprise that
     # sells power or steam; fuels burned and process activity cannot be.
@@ -437,6 +572,37 @@ def check_ratio_unit(raw: str, dimension: str, header: str | pl.Expr, what: str,
                 pl.col(dimension),
                 pl.col("activity_unit"),
                 pl.col("p_unit_dimension"),
+            ),
+        ),
+    )
+
+
+# The most one report line can plausibly hold, per canonical unit. Set far above the largest
+# real figure (China's biggest coal plants burn ~1.5×10⁷ t a year) so that a line above it can
+# only be a unit slip: 5×10⁷ t of one fuel, 10⁶ ×10⁴Nm³ (10 billion m³) of gas, 10⁸ MWh of
+# electricity, 10⁹ GJ of heat.
+IMPLAUSIBLE_LINE = {"t": 5e7, "10^4Nm3": 1e6, "MWh": 1e8, "GJ": 1e9}
+_UNIT_WORDS = {"t": "tonnes", "10^4Nm3": "m³", "MWh": "kWh", "GJ": "GJ"}
+_POWERS = {10.0: "10", 100.0: "10²", 1000.0: "10³", 10000.0: "10⁴", 100000.0: "10⁵"}
+
+
+def check_unit_slip(header: str | pl.Expr) -> Check:
+    """A line written in a large unit (万吨, 万m³, 亿kWh …) whose value, converted, is impossible for
+    one enterprise: the clerk most likely typed tonnes into the 万吨 column."""
+    limit = pl.col("p_unit_canonical").replace_strict(IMPLAUSIBLE_LINE, default=None, return_dtype=pl.Float64)
+    converted = pl.col("p_activity_value") * pl.col("p_unit_factor")
+    factor = pl.col("p_unit_factor")
+    return Check.of(
+        header,
+        pl.col("activity_value"),
+        (
+            (factor > 1) & (converted.abs() > limit),
+            pl.format(
+                "unit '{}' with value {} looks like {} (×{} too large); row quarantined",
+                pl.col("activity_unit"),
+                pl.col("activity_value"),
+                pl.col("p_unit_canonical").replace_strict(_UNIT_WORDS, default=pl.col("p_unit_canonical"), return_dtype=pl.Utf8),
+                factor.replace_strict(_POWERS, default=factor.cast(pl.Int64).cast(pl.Utf8), return_dtype=pl.Utf8),
             ),
         ),
     )

@@ -140,6 +140,12 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
         # 成交额(万元) and the like: convert what the header's bracket says to t and yuan.
         **{f"p_{name}": scale(pl.col(f"p_{name}"), factors[name]) for name in NUMERIC_COLUMNS if factors[name] != 1.0},
     )
+    frame = frame.with_columns(
+        # A line repeated cell for cell (a copy-paste or a concatenated export). Two different
+        # lines for the same product and day are both kept: the real Shenzhen file has such
+        # pairs (two sessions), and fct_market_daily decides how they combine.
+        p_first_row=pl.col("source_row").min().over([pl.col(n).fill_null("") for n in vocab.PRICE_FIELDS]),
+    )
     checks = [check_required(name, h[name]) for name in vocab.PRICE_REQUIRED] + [
         check_ragged(len(cells.header)),
         check_date("trade_date", "p_trade_date", h["trade_date"]),
@@ -149,6 +155,8 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
             "trade_type", "p_trade_type_written", h["trade_type"], "trade type", vocab.TRADE_TYPES.display
         ),
         check_ohlc(h),
+        check_vwap(h),
+        check_duplicate_day(h),
     ]
     good, quarantine = apply_checks(frame, checks, FAMILY)
     market = good.select(
@@ -192,4 +200,47 @@ def check_ohlc(headers: dict[str, str]) -> Check:
         " / ".join(headers[n] for n in ("open", "high", "low", "close")),
         pl.concat_str([pl.col(n).fill_null("") for n in ("open", "high", "low", "close")], separator=" / "),
         *branches,
+    )
+
+
+# A published vwap is rounded to the fen; 1 % (at least 0.01 yuan/t) covers that. The rule holds
+# for files with a trade-type column (the pilot format: one row per trade type, so vwap,
+# volume and turnover are over the same trades). The real Shenzhen file has no such column and
+# its vwap differs from turnover ÷ volume by up to 60 % on ordinary days (its turnover covers
+# block trades its vwap does not), so there a difference is not an error and is not checked.
+VWAP_TOLERANCE = 0.01
+
+
+def check_vwap(headers: dict[str, str]) -> Check:
+    """A vwap that is given must agree with turnover ÷ volume (see VWAP_TOLERANCE)."""
+    computed = pl.col("p_turnover_yuan") / pl.col("p_volume_t")
+    difference = (pl.col("p_vwap") - computed).abs()
+    return Check.of(
+        headers["vwap"],
+        pl.col("vwap"),
+        (
+            pl.col("p_vwap").is_not_null()
+            & pl.col("trade_type").is_not_null()
+            & (pl.col("p_volume_t") > 0)
+            & pl.col("p_turnover_yuan").is_not_null()
+            & (difference > pl.max_horizontal(pl.lit(0.01), computed.abs() * VWAP_TOLERANCE)),
+            pl.format(
+                "vwap {} does not match turnover ÷ volume = {}",
+                pl.col("vwap"),
+                computed.round(2),
+            ),
+        ),
+    )
+
+
+def check_duplicate_day(headers: dict[str, str]) -> Check:
+    """A line identical to an earlier line of the file is quarantined; the first is kept.
+    Reads p_first_row (added by the reader before the checks)."""
+    return Check.of(
+        headers["trade_date"],
+        pl.col("trade_date"),
+        (
+            pl.col("p_trade_date").is_not_null() & (pl.col("source_row") != pl.col("p_first_row")),
+            pl.format("duplicate line: identical to row {}", pl.col("p_first_row")),
+        ),
     )

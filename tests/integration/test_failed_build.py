@@ -54,7 +54,9 @@ def test_failing_check_leaves_the_published_warehouse_in_place(tmp_path):
         for event in result.all_events
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed
     ]
-    assert failed_checks == ["assert_one_activity_value_per_region_year_variable"]
+    assert "assert_one_activity_value_per_region_year_variable" in failed_checks
+    # The raw-activity Great Expectations suite (non-blocking, a warning) sees the same duplicate.
+    assert set(failed_checks) <= {"assert_one_activity_value_per_region_year_variable", "gx_raw_activity_statistics"}
     failure_messages = " ".join(
         event.event_specific_data.error.message for event in result.all_events if event.is_step_failure
     )

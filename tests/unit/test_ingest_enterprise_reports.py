@@ -210,7 +210,11 @@ def test_utf8_bom_export_and_an_undecodable_file_next_to_it(inbox):
     write_export(inbox / "enterprise_reports/export/a_bom.csv", [line()], encoding="utf-8-sig")
     broken = inbox / "enterprise_reports/export/b_broken.csv"
     broken.write_bytes(HEADER.encode("gbk") + b"\r\n\xff\xfe\x00garbage")
-    write_export(inbox / "enterprise_reports/export/c_gbk.csv", [line(), line(source="柴油", unit="t")])
+    # Another version (核查) of the same report: the same (enterprise, year, status) in two files
+    # would be a re-delivery, and only the newer file would load (test_bad_inputs covers that).
+    write_export(
+        inbox / "enterprise_reports/export/c_gbk.csv", [line(status="核查"), line(source="柴油", unit="t", status="核查")]
+    )
 
     result = read_enterprise_reports(inbox)
     lines = result.tables["enterprise_report_lines"]

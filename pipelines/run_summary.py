@@ -1,0 +1,149 @@
+"""The summary every build leaves in the operations store, whether it published or not.
+
+Two tables in warehouse/operations.duckdb (pipelines/ops_store):
+
+- ops.run_summary: one row per record — run_id, recorded_at, status ('published' | 'failed'),
+  published, rows_read, rows_loaded, rows_quarantined, checks_passed, checks_failed,
+  failed_checks, failed_steps, message.
+- ops.run_summary_detail: the figures behind it — run_id, recorded_at, kind ('loaded' |
+  'quarantined' | 'check'), source_family, name (raw table, quarantine reason or check), rows,
+  passed.
+
+Who writes it: the publish asset on success, and the job's failure hook (`record_failed_run`)
+on every failed step (a failed model, a failed blocking check). A run whose several steps fail
+records several rows; the newest recorded_at per run_id is its summary (`latest_summaries`).
+Both run inside the run's own process, so the summary is written under execute_in_process too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook
+
+from pipelines import ops_store
+from pipelines.resources import WarehouseResource
+
+SUMMARY_TABLE = "run_summary"
+DETAIL_TABLE = "run_summary_detail"
+
+_DETAIL_SCHEMA = {
+    "run_id": pl.Utf8,
+    "recorded_at": pl.Datetime("us", "UTC"),
+    "kind": pl.Utf8,
+    "source_family": pl.Utf8,
+    "name": pl.Utf8,
+    "rows": pl.Int64,
+    "passed": pl.Boolean,
+}
+
+
+def _ingestion_details(build_file: Path) -> list[dict]:
+    """Rows loaded per raw table and quarantined per family and reason, from the build file."""
+    if not build_file.exists():
+        return []
+    from pipelines.assets.ingestion import FAMILIES
+
+    details: list[dict] = []
+    with duckdb.connect(str(build_file), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'").fetchall()}
+        for family, (_, family_tables) in FAMILIES.items():
+            for table in family_tables:
+                if table in tables:
+                    rows = con.execute(f'SELECT count(*) FROM raw."{table}"').fetchone()[0]
+                    details.append({"kind": "loaded", "source_family": family, "name": table, "rows": rows, "passed": None})
+        if "quarantine" in tables:
+            # The reason with its concrete value stripped would be nicer to group; reasons name the
+            # cell value, so group by family and reason as written (capped for the dashboard).
+            for family, reason, rows in con.execute(
+                "SELECT source_family, reason, count(*) FROM raw.quarantine GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2"
+            ).fetchall():
+                details.append({"kind": "quarantined", "source_family": family, "name": reason, "rows": rows, "passed": None})
+    return details
+
+
+def _check_details(instance: DagsterInstance, run_id: str) -> list[dict]:
+    details = []
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        details.append(
+            {
+                "kind": "check",
+                "source_family": "/".join(evaluation.asset_key.path),
+                "name": evaluation.check_name,
+                "rows": None,
+                "passed": bool(evaluation.passed),
+            }
+        )
+    return details
+
+
+def _failed_steps(instance: DagsterInstance, run_id: str) -> list[str]:
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_FAILURE).records
+    return sorted({record.event_log_entry.step_key or "" for record in records})
+
+
+def record(
+    instance: DagsterInstance,
+    run_id: str,
+    warehouse: WarehouseResource,
+    *,
+    published: bool,
+    message: str = "",
+    failed_step: str | None = None,
+    database: Path | None = None,
+) -> dict:
+    """Collect the run's figures and append them to the operations store; returns the summary row."""
+    now = datetime.now(UTC)
+    details = _ingestion_details(database or warehouse.build_file(run_id)) + _check_details(instance, run_id)
+    failed_steps = _failed_steps(instance, run_id)
+    if failed_step and failed_step not in failed_steps:
+        failed_steps.append(failed_step)
+    loaded = [d for d in details if d["kind"] == "loaded"]
+    quarantined = [d for d in details if d["kind"] == "quarantined"]
+    checks = [d for d in details if d["kind"] == "check"]
+    summary = {
+        "run_id": run_id,
+        "recorded_at": now,
+        "status": "published" if published else "failed",
+        "published": published,
+        "rows_loaded": sum(d["rows"] for d in loaded),
+        "rows_quarantined": sum(d["rows"] for d in quarantined),
+        "rows_read": sum(d["rows"] for d in loaded) + sum(d["rows"] for d in quarantined),
+        "checks_passed": sum(1 for d in checks if d["passed"]),
+        "checks_failed": sum(1 for d in checks if not d["passed"]),
+        "failed_checks": ", ".join(sorted(d["name"] for d in checks if not d["passed"])),
+        "failed_steps": ", ".join(failed_steps),
+        "message": message,
+    }
+    store = warehouse.root() / "operations.duckdb"
+    ops_store.append(SUMMARY_TABLE, pl.DataFrame([summary]), store=store)
+    if details:
+        frame = pl.DataFrame([{**d, "run_id": run_id, "recorded_at": now} for d in details], schema=_DETAIL_SCHEMA)
+        ops_store.append(DETAIL_TABLE, frame, store=store)
+    return summary
+
+
+@failure_hook(required_resource_keys={"warehouse"})
+def record_failed_run(context: HookContext) -> None:
+    """Write the summary of a run whose step failed (the publish step will not run)."""
+    error = context.op_exception
+    message = f"step {context.step_key} failed: {error}" if error else f"step {context.step_key} failed"
+    try:
+        record(context.instance, context.run_id, context.resources.warehouse, published=False,
+               message=message[:2000], failed_step=context.step_key)
+    except Exception as exc:  # the summary must never hide the run's own failure
+        context.log.error(f"could not write the run summary: {exc}")
+
+
+def latest_summaries(store: Path | None = None) -> pl.DataFrame:
+    """The newest summary row of every run, newest run first (what the dashboard shows)."""
+    return ops_store.read(
+        f"SELECT * FROM ops.{SUMMARY_TABLE} QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY recorded_at DESC) = 1 "
+        "ORDER BY recorded_at DESC",
+        store=store,
+    )

@@ -1,0 +1,356 @@
+"""A corpus of bad inputs: one small file (or pair of files) per case, generated here.
+
+Every case asserts the exact reason the clerk reads in raw.quarantine (file, row, column) and
+that the valid rows of the same file arrived. Cases are grouped by family; a case is
+(id, files to write, expected quarantine rows, expected loaded rows per file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xlsxwriter
+
+from pipelines.identifiers import credit_code_check_char
+from pipelines.ingest.energy_statistics import read_energy_statistics
+from pipelines.ingest.enterprise_reports import read_enterprise_reports
+from pipelines.ingest.exchange_prices import read_exchange_prices
+
+# --------------------------------------------------------------------------------------------
+# File writers
+# --------------------------------------------------------------------------------------------
+
+
+def credit_code(number: int = 1) -> str:
+    first17 = f"91620100MA7{number:06d}"
+    return first17 + credit_code_check_char(first17)
+
+
+CODE = credit_code(1)
+BAD_CHECK_CHAR = CODE[:-1] + ("X" if CODE[-1] != "X" else "Y")
+
+ENTERPRISE_HEADER = (
+    "统一社会信用代码,企业名称,行政区划代码,所属行业,是否纳入碳市场,报告年度,数据状态,提交日期,排放类别,排放源,"
+    "活动水平,活动水平单位,低位发热量,低位发热量单位,单位热值含碳量(tC/TJ),碳氧化率(%),排放因子,排放因子单位,排放量(tCO2)"
+)
+_ENTERPRISE_FIELDS = (
+    "credit_code", "name", "region", "sector", "in_ets", "year", "status", "submitted", "category", "source",
+    "activity", "unit", "ncv", "ncv_unit", "cc", "ox", "ef", "ef_unit", "co2",
+)
+_ENTERPRISE_DEFAULTS = dict(
+    zip(
+        _ENTERPRISE_FIELDS,
+        (CODE, "兰州某电厂", "620102", "电力", "是", "2020", "企业自报", "2021-03-15", "化石燃料燃烧", "原煤",
+         "15000", "吨", "20908", "kJ/kg", "26.37", "98", "", "", "40000"),
+    )
+)
+
+
+def report_line(**overrides: str) -> str:
+    fields = {**_ENTERPRISE_DEFAULTS, **overrides}
+    return ",".join(fields[name] for name in _ENTERPRISE_FIELDS)
+
+
+def good_lines() -> list[str]:
+    """Two valid lines of one report (coal and diesel)."""
+    return [report_line(), report_line(source="柴油", activity="120", unit="t")]
+
+
+def export(name: str, rows: list[str], encoding: str = "gbk", header: str = ENTERPRISE_HEADER) -> tuple[str, bytes]:
+    return f"enterprise_reports/export/{name}", ("\r\n".join([header, *rows]) + "\r\n").encode(encoding)
+
+
+PRICE_HEADER = "交易日期,交易品种,开盘价(元/吨),最高价,最低价,收盘价,成交均价,成交量(吨),成交额(元),交易方式"
+GOOD_PRICE = "2019-06-03,HBEA,28.5,29.1,28.2,28.9,28.7,12000,344400,挂牌"
+GOOD_PRICE_2 = "2019-06-04,HBEA,28.9,29.5,28.8,29.2,,1000,29100,竞价"
+
+
+def prices(rows: list[str], name: str = "HB_daily_2014-2020.csv", header: str = PRICE_HEADER, encoding="gbk"):
+    return f"exchange_prices/{name}", ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+BALANCE_FUELS = ["原煤", "天然气", "电力", "热力"]
+BALANCE_UNITS = ["万吨", "亿立方米", "亿千瓦时", "万百万千焦"]
+GOOD_BALANCE_ROW = ["一次能源生产量", 1.5, 3, None, None]
+
+
+def balance(name: str, sheets: dict[str, list[list]], *, units=BALANCE_UNITS, fuels=BALANCE_FUELS, hidden=()):
+    """A yearbook-style workbook written to bytes (merged title, 项目 header, unit row)."""
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        for sheet_name, rows in sheets.items():
+            sheet = book.add_worksheet(sheet_name)
+            region = sheet_name.split(" ", 1)[-1]
+            sheet.merge_range(0, 0, 0, len(fuels), f"{region}能源平衡表（实物量） 2015年")
+            sheet.write_row(2, 0, ["项目", *fuels])
+            sheet.write_row(3, 0, ["", *units])
+            for offset, row in enumerate(rows):
+                for col, cell in enumerate(row):
+                    if isinstance(cell, Formula):
+                        sheet.write_formula(4 + offset, col, cell.text, None, cell.cached)
+                    elif cell is not None:
+                        sheet.write(4 + offset, col, cell)
+            if sheet_name in hidden:
+                sheet.hide()
+        book.close()
+
+    return f"energy_statistics/energy_balance/{name}", write
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str
+    cached: object = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------------------------
+
+Q = tuple  # (file, sheet, row, column, reason) — reason exact, or ("startswith", text)
+
+
+@dataclass
+class Case:
+    id: str
+    family: str
+    files: list  # (relative path, bytes | writer(path)), in delivery order (older first)
+    quarantine: list[Q]
+    loaded: dict[str, int]
+    check: Callable[[pl.DataFrame], None] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+E = "enterprise_reports/export/"
+EXPORT = E + "a.csv"
+
+
+def enterprise(case_id: str, bad: str | list[str], reason, column: str, *, row: int = 4, encoding="gbk", loaded=2, check=None) -> Case:
+    rows = good_lines() + ([bad] if isinstance(bad, str) else bad)
+    return Case(case_id, "enterprise", [export("a.csv", rows, encoding)], [(EXPORT, None, row, column, reason)], {EXPORT: loaded}, check)
+
+
+CASES: list[Case] = [
+    # ---- enterprise reports: identifiers, codes, years --------------------------------------
+    enterprise("credit_code_check_character", report_line(credit_code=BAD_CHECK_CHAR, source="汽油", unit="t"),
+               f"credit code '{BAD_CHECK_CHAR}' fails the GB 32100 check character (expected '{CODE[-1]}')", "统一社会信用代码"),
+    enterprise("credit_code_too_short", report_line(credit_code="91620100MA7", source="汽油", unit="t"),
+               "credit code '91620100MA7' has 11 characters, not 18", "统一社会信用代码"),
+    enterprise("credit_code_blank", report_line(credit_code="", source="汽油", unit="t"),
+               "统一社会信用代码 is empty; this field is required", "统一社会信用代码"),
+    enterprise("region_code_unknown", report_line(region="629999", source="汽油", unit="t"),
+               ("startswith", "region code 629999 does not exist"), "行政区划代码"),
+    enterprise("region_code_not_six_digits", report_line(region="6201", source="汽油", unit="t"),
+               "region code 6201 does not exist in the 2024 division list", "行政区划代码"),
+    enterprise("year_before_2000", report_line(year="1999", source="汽油", unit="t"),
+               "year 1999 is outside 2000–2035", "报告年度"),
+    enterprise("year_not_a_year", report_line(year="去年", source="汽油", unit="t"),
+               "year '去年' is not a whole number", "报告年度"),
+    enterprise("date_impossible", report_line(submitted="2021-13-45", source="汽油", unit="t"),
+               ("startswith", "'2021-13-45'"), "提交日期"),
+    # ---- enterprise reports: numbers and units ---------------------------------------------
+    enterprise("negative_fuel_burned", report_line(activity="-5", source="汽油", unit="t"),
+               "活动水平 is -5; it cannot be negative", "活动水平"),
+    enterprise("full_width_minus_is_negative", report_line(activity="－５", source="汽油", unit="t"),
+               "活动水平 is －５; it cannot be negative", "活动水平"),
+    enterprise("not_a_number", report_line(activity="12x", source="汽油", unit="t"),
+               "'12x' in 活动水平 is not a number", "活动水平"),
+    enterprise("unit_unknown", report_line(unit="万吨吨", source="汽油"),
+               "unit '万吨吨' is not a known mass unit (known: 吨, t, 万吨, 万t, 10^4t, 千吨, kt)", "活动水平单位"),
+    enterprise("unit_of_the_wrong_kind", report_line(unit="万Nm3", source="汽油", ncv="", ncv_unit=""),
+               ("startswith", "unit '万Nm3' is a gas volume unit but a mass unit is expected"), "活动水平单位"),
+    enterprise("unit_slip_wan_tonnes_absolute", report_line(activity="12000", unit="万吨", source="汽油"),
+               "unit '万吨' with value 12000 looks like tonnes (×10⁴ too large); row quarantined", "活动水平"),
+    enterprise("unit_slip_yi_kwh_absolute",
+               report_line(category="净购入电力", source="电力", activity="5000", unit="亿千瓦时", ncv="", ncv_unit="", cc="", ox="",
+                           ef="0.5810", ef_unit="tCO2/MWh"),
+               ("startswith", "unit '亿千瓦时' with value 5000 looks like kWh (×10⁵ too large)"), "活动水平"),
+    enterprise("fuel_unknown", report_line(source="焦煤", unit="t"),
+               ("startswith", "fuel '焦煤' is not recognised (known: 原煤,"), "排放源"),
+    enterprise("status_unknown", report_line(status="草稿", source="汽油", unit="t"),
+               "data status '草稿' is not recognised (known: 企业自报, 核查, 复查)", "数据状态"),
+    enterprise("oxidation_above_100", report_line(ox="120", source="汽油", unit="t"),
+               "oxidation rate 120 is outside 0–100 %", "碳氧化率(%)"),
+    enterprise("ragged_row", report_line(source="汽油", unit="t") + ",extra,fields",
+               ("startswith", "row has more fields than the header's 19"), "(whole row)"),
+    enterprise("utf8_bom_file_with_one_bad_row", report_line(year="1999", source="汽油", unit="t"),
+               "year 1999 is outside 2000–2035", "报告年度", encoding="utf-8-sig"),
+    # ---- enterprise reports: duplicates and re-deliveries ------------------------------------
+    enterprise("duplicate_line_in_one_file", report_line(),
+               "duplicate line: identical to row 2", None),
+    Case(
+        "duplicate_report_in_two_files",
+        "enterprise",
+        [export("a.csv", good_lines()), export("b.csv", good_lines())],
+        [(E + "b.csv", None, 2, "统一社会信用代码/报告年度/数据状态",
+          f"duplicate report: the same report 2020 reported of this enterprise was already delivered in {E}a.csv; not loaded twice"),
+         (E + "b.csv", None, 3, "统一社会信用代码/报告年度/数据状态",
+          f"duplicate report: the same report 2020 reported of this enterprise was already delivered in {E}a.csv; not loaded twice")],
+        {E + "a.csv": 2, E + "b.csv": 0},
+    ),
+    Case(
+        "corrected_report_redelivered_replaces_the_old",
+        "enterprise",
+        [export("a.csv", good_lines()), export("a_更正.csv", [report_line(activity="14000"), good_lines()[1]])],
+        [(E + "a.csv", None, 2, "统一社会信用代码/报告年度/数据状态",
+          f"superseded: the report 2020 reported of this enterprise was re-delivered corrected in {E}a_更正.csv, which replaces this file's lines"),
+         (E + "a.csv", None, 3, "统一社会信用代码/报告年度/数据状态",
+          f"superseded: the report 2020 reported of this enterprise was re-delivered corrected in {E}a_更正.csv, which replaces this file's lines")],
+        {E + "a.csv": 0, E + "a_更正.csv": 2},
+    ),
+    Case(
+        "unit_slip_relative_to_the_enterprises_other_reports",
+        "enterprise",
+        [export("a.csv", [report_line(activity="1500"), good_lines()[1], report_line(status="核查", activity="1500", unit="万t"),
+                          report_line(status="核查", source="柴油", activity="120", unit="t")])],
+        [(EXPORT, None, 4, "活动水平",
+          "unit '万t' with value 1500 looks like tonnes (×10⁴ too large): this source is about 1500 t in the enterprise's "
+          "other reports; row quarantined")],
+        {EXPORT: 3},
+    ),
+    # ---- enterprise reports: encodings and whole files ---------------------------------------
+    Case(
+        "gb18030_only_characters_are_kept_not_lossy",
+        "enterprise",
+        [export("a.csv", [report_line(name="𠀾𠁀化工有限公司"), report_line(name="𠀾𠁀化工有限公司", source="柴油", unit="t", activity="1")],
+                encoding="gb18030")],
+        [],
+        {EXPORT: 2},
+        check=lambda lines: (lines["enterprise_name"].unique().to_list() == ["𠀾𠁀化工有限公司"]) or pytest.fail("name changed"),
+    ),
+    Case(
+        "undecodable_file_rejected_whole_others_read",
+        "enterprise",
+        [export("a.csv", good_lines()), (E + "b.csv", ENTERPRISE_HEADER.encode("gbk") + b"\r\n\xff\xfe\x00garbage")],
+        [(E + "b.csv", None, None, None, ("contains", "neither UTF-8"))],
+        {E + "a.csv": 2},
+    ),
+    Case(
+        "missing_required_column",
+        "enterprise",
+        [export("a.csv", good_lines()), (E + "b.csv", "统一社会信用代码,企业名称\n1,2\n".encode("gbk"))],
+        [(E + "b.csv", None, None, None, ("contains", "header row lacks required columns: region_code (行政区划代码"))],
+        {E + "a.csv": 2},
+    ),
+    Case(
+        "old_region_code_is_mapped_not_rejected",
+        "enterprise",
+        [export("a.csv", [report_line(region="620824"), report_line(region="620824", source="柴油", unit="t", activity="1")])],
+        [],
+        {EXPORT: 2},
+        check=lambda lines: (set(lines["region_code"]) == {"620881"}) or pytest.fail("620824 not mapped"),
+    ),
+    Case(
+        "thousands_separators_full_width_digits_and_dashes",
+        "enterprise",
+        [export("a.csv", [report_line(activity='"１５，０００"'), report_line(source="柴油", unit="t", activity="120", ncv="—", ncv_unit="")])],
+        [],
+        {EXPORT: 2},
+        check=lambda lines: (sorted(lines["activity_value"].to_list()) == [120.0, 15000.0]) or pytest.fail("numbers"),
+    ),
+    # ---- exchange prices ---------------------------------------------------------------------
+    Case("price_low_above_high", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,27,29,28,,100,2800,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "开盘价(元/吨) / 最高价 / 最低价 / 收盘价", "low 29.0 is above high 27.0")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_open_above_high", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,30,29,28,28.5,28.6,100,2860,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "开盘价(元/吨) / 最高价 / 最低价 / 收盘价", "open 30.0 is above high 29.0")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_close_below_low", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,29,27.5,27,27.6,100,2760,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "开盘价(元/吨) / 最高价 / 最低价 / 收盘价", "low 27.5 is above close 27.0")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_vwap_not_turnover_over_volume", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,29,27,28.5,28.6,100,3500,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "成交均价", "vwap 28.6 does not match turnover ÷ volume = 35.0")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_negative_volume", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,29,27,28.5,,-100,2860,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "成交量(吨)", "成交量(吨) is -100; it cannot be negative")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_duplicate_line", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, GOOD_PRICE])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "交易日期", "duplicate line: identical to row 2")],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_unknown_trade_type", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-07,HBEA,28,29,27,28.5,28.6,100,2860,场外"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "交易方式", ("startswith", "trade type '场外' is not recognised"))],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_bad_date", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-02-30,HBEA,28,29,27,28.5,28.6,100,2860,挂牌"])],
+         [("exchange_prices/HB_daily_2014-2020.csv", None, 4, "交易日期", ("startswith", "'2019-02-30'"))],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    Case("price_file_of_unknown_exchange", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2]), prices([GOOD_PRICE], name="prices_unknown.csv")],
+         [("exchange_prices/prices_unknown.csv", None, None, None, ("startswith", "cannot tell the exchange from the file name"))],
+         {"exchange_prices/HB_daily_2014-2020.csv": 2}),
+    # ---- energy balance workbooks ------------------------------------------------------------
+    Case("balance_cell_not_a_number", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", "x", None, None, None]]})],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "原煤", "'x' for 原煤 / 终端消费量 is not a number")],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2}),
+    Case("balance_unknown_region_sheet", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW], "629999 某地": [GOOD_BALANCE_ROW]})],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "629999 某地", None, None,
+           "region code 629999 does not exist in the 2024 division list; sheet skipped")],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2}),
+    Case("balance_unknown_item", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["神秘项目", 2, None, None, None]]})],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "项目",
+           ("startswith", "energy balance item '神秘项目' is not recognised"))],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2}),
+    Case("balance_formula_with_cached_value_loads", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", Formula("=B5*2", 3), None, None, None]]})],
+         [],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 3}),
+]
+
+READERS = {"enterprise": read_enterprise_reports, "prices": read_exchange_prices, "energy": read_energy_statistics}
+TABLES = {"enterprise": "enterprise_report_lines", "prices": "market_daily", "energy": "energy_balance"}
+
+
+def _write(inbox: Path, files: list) -> None:
+    stamp = 1_700_000_000
+    for offset, (relative, content) in enumerate(files):
+        path = inbox / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if callable(content):
+            content(path)
+        else:
+            path.write_bytes(content)
+        # Delivery order = modification time order (the re-delivery rule reads it).
+        os.utime(path, (stamp + offset * 60, stamp + offset * 60))
+
+
+def _matches(expected, actual: str | None) -> bool:
+    if isinstance(expected, tuple):
+        how, text = expected
+        return actual is not None and (actual.startswith(text) if how == "startswith" else text in actual)
+    return expected == actual
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, tmp_path):
+    _write(tmp_path, case.files)
+    result = READERS[case.family](tmp_path)
+    quarantine = result.quarantine.select("source_file", "source_sheet", "source_row", "column_name", "reason").rows()
+    assert len(quarantine) == len(case.quarantine), quarantine
+    for expected, actual in zip(case.quarantine, quarantine):
+        assert actual[:4] == expected[:4], (expected, actual)
+        assert _matches(expected[4], actual[4]), (expected[4], actual[4])
+    lines = result.tables[TABLES[case.family]]
+    loaded = dict(lines.group_by("source_file").len().iter_rows())
+    assert {f: loaded.get(f, 0) for f in case.loaded} == case.loaded
+    if case.check:
+        case.check(lines)
+
+
+def test_the_corpus_is_large_enough():
+    assert len({c.id for c in CASES}) >= 30
