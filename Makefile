@@ -10,9 +10,9 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup parse run build serve test sample dagster clean
+.PHONY: setup parse run build serve test sample dagster docs clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	mkdir -p $(DAGSTER_HOME)
 	touch $(STAMP)
+
+# The instance settings (one writer at a time, run monitoring) come from a committed template;
+# an office's own edited copy is kept.
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	test -f $@ || cp $< $@
 
 # The dbt manifest is prepared by the build itself, never assumed from an earlier run.
 parse: setup
@@ -43,6 +49,14 @@ sample: setup
 
 dagster: setup parse
 	$(BIN)/dagster dev -m pipelines.definitions
+
+# dbt docs (every public table and column, Chinese and English) for the published warehouse,
+# into warehouse/dbt_docs/ (open index.html). Reads a copy, never the served file.
+docs: setup parse
+	test -f warehouse/ghg.duckdb || { echo "no published warehouse yet: run make build"; exit 2; }
+	cp warehouse/ghg.duckdb warehouse/.docs_copy.duckdb
+	cd dbt_project && GHG_DUCKDB_PATH=../warehouse/.docs_copy.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --quiet --target-path ../warehouse/dbt_docs
+	rm -f warehouse/.docs_copy.duckdb warehouse/.docs_copy.duckdb.wal
 
 clean:
 	rm -rf warehouse/build warehouse/*.duckdb warehouse/*.duckdb.wal dbt_project/target dbt_project/logs

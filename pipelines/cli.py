@@ -1,22 +1,51 @@
-"""`ghg`: the platform's command line (build, serve).
+"""`ghg`: the platform's command line.
 
-Exit codes scripts can rely on: 0 success, 1 the build ran but failed (nothing published),
-2 wrong usage or missing input.
+  ghg build [--sample]                       ingest the inbox, build, publish if every blocking check passed
+  ghg ingest FILE...  [--db PATH]            validate files and load them into a scratch build file
+  ghg status                                 the last build and what is published
+  ghg export TABLE --format csv|xlsx|parquet --out PATH
+                                             write one public marts table (read-only connection)
+  ghg serve [--port N] [--address A]         the dashboard
+
+Exit codes scripts can rely on:
+  0  success
+  1  the command ran but failed: the build failed (nothing published), another build holds
+     the writer lock, no file given to `ghg ingest` had a single valid row, or the warehouse
+     could not be read
+  2  wrong usage or missing input: unknown command/option/table/format, missing inbox, file or
+     warehouse
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import paths
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+BUILD_RUNS_TABLE = "build_runs"  # ops store: one row per `ghg build`
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _interactive() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("GHG_NO_PROGRESS")
+
+
+# --------------------------------------------------------------------------------------- build
 
 
 def seed_inbox_from_sample(inbox: Path, sample: Path = paths.SAMPLE_DIR) -> bool:
@@ -30,8 +59,18 @@ def seed_inbox_from_sample(inbox: Path, sample: Path = paths.SAMPLE_DIR) -> bool
     return True
 
 
-def run_build() -> tuple[bool, str]:
-    """Run the nightly_build job in this process; returns (success, one-line summary)."""
+@dataclass
+class BuildOutcome:
+    success: bool
+    summary: str
+    run_id: str = ""
+    failed_steps: list[str] = field(default_factory=list)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+
+
+def run_build() -> BuildOutcome:
+    """Run the nightly_build job in this process."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs
@@ -40,24 +79,438 @@ def run_build() -> tuple[bool, str]:
     job = defs.resolve_job_def("nightly_build")
     # INFO, not DEBUG: an office reads this log every morning; step events stay in Dagster.
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    result = job.execute_in_process(
+        run_config=run_config, instance=instance, raise_on_error=False, tags={"ghg/trigger": "cli"}
+    )
+    checks = [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    outcome = BuildOutcome(
+        success=result.success,
+        summary="",
+        run_id=result.run_id,
+        checks_passed=sum(1 for check in checks if check.passed),
+        checks_failed=sorted({check.check_name for check in checks if not check.passed}),
+    )
     if result.success:
-        return True, f"run {result.run_id}: published {paths.published_path()}"
-    failed = [event.step_key for event in result.all_events if event.is_step_failure]
-    return False, f"run {result.run_id} failed at {', '.join(failed) or 'an unknown step'}; the published warehouse was left as it was"
+        outcome.summary = f"run {result.run_id}: published {paths.published_path()}"
+    else:
+        outcome.failed_steps = [event.step_key for event in result.all_events if event.is_step_failure]
+        outcome.summary = (
+            f"run {result.run_id} failed at {', '.join(outcome.failed_steps) or 'an unknown step'}; "
+            "the published warehouse was left as it was"
+        )
+    return outcome
+
+
+def _record_build(outcome: BuildOutcome, started_at: dt.datetime, seconds: float) -> None:
+    """One row per CLI build in the operations store, so `ghg status` works without Dagster's history."""
+    import polars as pl
+
+    from pipelines import ops_store
+
+    published = paths.published_path()
+    row = {
+        "run_id": outcome.run_id,
+        "started_at_utc": started_at,
+        "seconds": round(seconds, 1),
+        "success": outcome.success,
+        "published": outcome.success and published.exists(),
+        "checks_passed": outcome.checks_passed,
+        "checks_failed": ", ".join(outcome.checks_failed),
+        "failed_steps": ", ".join(outcome.failed_steps),
+        "summary": outcome.summary,
+    }
+    try:
+        ops_store.append(BUILD_RUNS_TABLE, pl.DataFrame([row]))
+    except Exception as error:  # the build's result matters more than its bookkeeping
+        _stderr(f"warning: could not record the build in {ops_store.ops_path()}: {error}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from pipelines.writer_lock import WriterBusy, writer_lock
+
     inbox = paths.inbox_dir()
     if args.sample and seed_inbox_from_sample(inbox):
         print(f"inbox {inbox} was empty: copied the bundled sample into it")
     if not inbox.exists():
-        print(f"inbox {inbox} does not exist; drop source files there or use --sample", file=sys.stderr)
+        _stderr(f"inbox {inbox} does not exist; drop source files there or use --sample")
         return EXIT_USAGE
+    started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     started = time.monotonic()
-    ok, summary = run_build()
-    print(f"{summary} ({time.monotonic() - started:.0f} s)")
-    return EXIT_OK if ok else EXIT_FAILED
+    try:
+        with writer_lock():
+            if _interactive():
+                from rich.console import Console
+
+                with Console(stderr=True).status("building: ingestion → dbt build → checks → publish …"):
+                    outcome = run_build()
+            else:
+                outcome = run_build()
+    except WriterBusy as busy:
+        _stderr(f"{busy}; not starting a second build (try again when it has finished)")
+        return EXIT_FAILED
+    seconds = time.monotonic() - started
+    _record_build(outcome, started_at, seconds)
+    checks = f"checks: {outcome.checks_passed} passed, {len(outcome.checks_failed)} failed"
+    if outcome.checks_failed:
+        checks += f" ({', '.join(outcome.checks_failed[:10])})"
+    print(f"{outcome.summary} ({seconds:.0f} s; {checks})")
+    return EXIT_OK if outcome.success else EXIT_FAILED
+
+
+# -------------------------------------------------------------------------------------- ingest
+
+# Folder (relative to the inbox) → family; the readers find files by these folders.
+FOLDERS = {
+    "enterprise_reports/export": "enterprise_reports",
+    "enterprise_reports/workbooks": "enterprise_reports",
+    "enterprise_reports/allocations": "enterprise_reports",
+    "energy_statistics/energy_balance": "energy_statistics",
+    "energy_statistics/activity": "energy_statistics",
+    "energy_statistics/department_indicators": "energy_statistics",
+    "exchange_prices": "exchange_prices",
+}
+
+# Header words that tell a file's kind when its path does not (first match wins).
+CSV_HEADER_HINTS = (
+    (("履约年度", "配额"), "enterprise_reports/allocations"),
+    (("交易日期", "trade_date", "收盘价"), "exchange_prices"),
+    (("统一社会信用代码", "credit_code"), "enterprise_reports/export"),
+    (("指标名称", "指标", "indicator"), "energy_statistics/department_indicators"),
+)
+CSV_SUFFIXES = (".csv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+class UnknownKind(Exception):
+    pass
+
+
+def _folder_from_path(path: Path) -> tuple[str, Path] | None:
+    """(folder, path below it) when the file sits under one of the inbox folders."""
+    posix = path.resolve().as_posix()
+    for folder in sorted(FOLDERS, key=len, reverse=True):
+        marker = f"/{folder}/"
+        if marker in posix:
+            return folder, Path(posix.split(marker, 1)[1])
+    return None
+
+
+def classify(path: Path) -> tuple[str, Path]:
+    """The inbox folder a file belongs to and its path below that folder.
+
+    The path decides first (offices keep the inbox layout); otherwise the headers do.
+    """
+    found = _folder_from_path(path)
+    if found:
+        return found
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        from pipelines.ingest.common import decode_to_utf8
+
+        head = path.open("rb").read(4096)
+        try:
+            text = decode_to_utf8(head)[0].decode("utf-8", errors="ignore")
+        except Exception:
+            text = head.decode("utf-8", errors="ignore")
+        first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+        for words, folder in CSV_HEADER_HINTS:
+            if any(word in first_line for word in words):
+                return folder, Path(path.name)
+        raise UnknownKind("CSV headers match no source family")
+    if suffix in EXCEL_SUFFIXES:
+        from pipelines.ingest.common import open_workbook
+
+        sheets = [name for name in open_workbook(path).sheet_names]
+        joined = " ".join(sheets)
+        if any(word in joined for word in ("化石燃料", "排放", "企业")):
+            year = path.parent.name if re.fullmatch(r"(19|20)\d\d", path.parent.name) else str(dt.date.today().year - 1)
+            return "enterprise_reports/workbooks", Path(year) / path.name
+        first = open_workbook(path).load_sheet(sheets[0], header_row=None, n_rows=5).to_polars()
+        cells = " ".join(str(value) for row in first.rows() for value in row if value is not None)
+        if "地区生产总值" in cells or "GDP" in cells:
+            return "energy_statistics/activity", Path(path.name)
+        if "能源" in cells or "平衡" in path.name or "balance" in path.name.lower():
+            return "energy_statistics/energy_balance", Path(path.name)
+        raise UnknownKind("workbook's sheets and headers match no source family")
+    raise UnknownKind(f"extension {suffix or '(none)'} is not read (CSV or Excel only)")
+
+
+def _reader(family: str):
+    if family == "energy_statistics":
+        from pipelines.ingest.energy_statistics import read_energy_statistics
+
+        return read_energy_statistics
+    if family == "exchange_prices":
+        from pipelines.ingest.exchange_prices import read_exchange_prices
+
+        return read_exchange_prices
+    from pipelines.ingest.allocations import read_enterprise_reports_and_allocations
+
+    return read_enterprise_reports_and_allocations
+
+
+@dataclass
+class FileReport:
+    path: Path
+    folder: str = ""
+    loaded: int = 0
+    quarantined: int = 0
+    reasons: list[tuple[int, str]] = field(default_factory=list)
+    error: str = ""
+
+
+def _append_tables(db: Path, tables: dict, quarantine) -> None:
+    import duckdb
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        for table, frame in [*tables.items(), ("quarantine", quarantine)]:
+            con.register("incoming_frame", frame.to_arrow())
+            con.execute(f'CREATE TABLE IF NOT EXISTS raw."{table}" AS SELECT * FROM incoming_frame LIMIT 0')
+            con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM incoming_frame')
+            con.unregister("incoming_frame")
+
+
+def ingest_file(path: Path, db: Path) -> FileReport:
+    """Read one file with its family's reader (in a private one-file inbox) and load it into db."""
+    report = FileReport(path)
+    try:
+        report.folder, below = classify(path)
+    except UnknownKind as error:
+        report.error = f"cannot tell which source family this is ({error}); put it under one of: {', '.join(FOLDERS)}"
+        return report
+    except Exception as error:
+        report.error = f"cannot be read: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+        return report
+    family = FOLDERS[report.folder]
+    with tempfile.TemporaryDirectory(prefix="ghg-ingest-") as scratch:
+        target = Path(scratch) / report.folder / below
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        try:
+            result = _reader(family)(Path(scratch))
+        except Exception as error:
+            report.error = f"reader failed: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            return report
+    report.loaded = sum(frame.height for frame in result.tables.values())
+    report.quarantined = result.quarantine.height
+    if report.quarantined:
+        counts = result.quarantine.group_by("reason").len().sort(["len", "reason"], descending=[True, False])
+        report.reasons = [(row["len"], row["reason"]) for row in counts.iter_rows(named=True)]
+    _append_tables(db, result.tables, result.quarantine)
+    return report
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    files = [Path(name) for name in args.files]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        _stderr(f"no such file: {', '.join(missing)}")
+        return EXIT_USAGE
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    # Beside the warehouse, never the served file; *.duckdb there is git-ignored and `make clean` removes it.
+    db = Path(args.db) if args.db else paths.warehouse_dir() / f"scratch-ingest-{stamp}-{os.getpid()}.duckdb"
+    reports = []
+    if _interactive() and len(files) > 1:
+        from rich.progress import track
+
+        iterator = track(files, description="reading files", console=None, transient=True)
+    else:
+        iterator = files
+    for path in iterator:
+        reports.append(ingest_file(path, db))
+    for report in reports:
+        if report.error:
+            print(f"{report.path}: NOT LOADED — {report.error}")
+            continue
+        print(f"{report.path} [{report.folder}]: {report.loaded} rows accepted, {report.quarantined} quarantined")
+        for count, reason in report.reasons[:20]:
+            print(f"    {count:>6}  {reason}")
+        if len(report.reasons) > 20:
+            print(f"    … {len(report.reasons) - 20} more reasons (see raw.quarantine in {db})")
+    total = sum(report.loaded for report in reports)
+    print(f"total: {total} rows accepted, {sum(r.quarantined for r in reports)} quarantined; scratch build file {db}")
+    return EXIT_OK if total > 0 else EXIT_FAILED
+
+
+# -------------------------------------------------------------------------------------- status
+
+
+def _human_bytes(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
+
+
+def _last_dagster_run() -> dict | None:
+    """The latest nightly_build run in the Dagster instance (only when DAGSTER_HOME is set)."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home or not Path(home).is_dir():
+        return None
+    from dagster import DagsterEventType, DagsterInstance, RunsFilter
+
+    with DagsterInstance.get() as instance:
+        runs = instance.get_run_records(filters=RunsFilter(job_name="nightly_build"), limit=1)
+        if not runs:
+            return None
+        record = runs[0]
+        checks = [
+            entry.dagster_event.event_specific_data
+            for entry in instance.all_logs(record.dagster_run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
+        start = record.start_time or record.create_timestamp.timestamp()
+        return {
+            "run_id": record.dagster_run.run_id,
+            "status": record.dagster_run.status.value,
+            "started": dt.datetime.fromtimestamp(start, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "trigger": record.dagster_run.tags.get("ghg/trigger", record.dagster_run.tags.get("dagster/schedule_name", "")),
+            "checks_passed": sum(1 for check in checks if check.passed),
+            "checks_failed": sorted({check.check_name for check in checks if not check.passed}),
+        }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipelines import ops_store
+    from pipelines.warehouse import table_row_counts
+
+    code = EXIT_OK
+    print("last build:")
+    shown = False
+    try:
+        dagster_run = _last_dagster_run()
+    except Exception as error:
+        dagster_run = None
+        print(f"  (Dagster history unreadable: {type(error).__name__}: {error})")
+    if dagster_run:
+        failed = dagster_run["checks_failed"]
+        print(f"  Dagster run {dagster_run['run_id']} ({dagster_run['trigger'] or 'manual'}): {dagster_run['status']}, started {dagster_run['started']}")
+        print(f"  checks: {dagster_run['checks_passed']} passed, {len(failed)} failed{' (' + ', '.join(failed[:10]) + ')' if failed else ''}")
+        shown = True
+    # The summary every run writes (pipelines/run_summary.py: publish step or failure hook).
+    try:
+        summary = ops_store.read(
+            "SELECT * FROM ops.run_summary ORDER BY recorded_at DESC LIMIT 1"
+        )
+    except Exception:
+        summary = None
+    if summary is not None and summary.height:
+        row = summary.row(0, named=True)
+        print(f"  run {row['run_id']}: {row['status']}, recorded {row['recorded_at']:%Y-%m-%d %H:%M:%S} UTC")
+        print(f"  rows loaded {row['rows_loaded']:,}, quarantined {row['rows_quarantined']:,}")
+        print(f"  checks: {row['checks_passed']} passed, {row['checks_failed']} failed{' (' + row['failed_checks'] + ')' if row['failed_checks'] else ''}")
+        if row["failed_steps"]:
+            print(f"  failed steps: {row['failed_steps']}")
+        shown = True
+    try:
+        last = ops_store.read(f'SELECT * FROM ops."{BUILD_RUNS_TABLE}" ORDER BY started_at_utc DESC LIMIT 1')
+    except Exception:
+        last = None
+    if last is not None and last.height and not shown:
+        row = last.row(0, named=True)
+        outcome = "succeeded" if row["success"] else "FAILED"
+        print(f"  ghg build run {row['run_id']}: {outcome}, started {row['started_at_utc']:%Y-%m-%d %H:%M:%S} UTC, {row['seconds']} s")
+        print(f"  checks: {row['checks_passed']} passed, failed: {row['checks_failed'] or 'none'}")
+        if row["failed_steps"]:
+            print(f"  failed steps: {row['failed_steps']}")
+        shown = True
+    if not shown:
+        print("  none recorded (no `ghg build` in the operations store, no Dagster history)")
+    try:
+        alerts = ops_store.read("SELECT raised_at_utc, run_id, message FROM ops.alerts ORDER BY raised_at_utc DESC LIMIT 1")
+        if alerts.height:
+            alert = alerts.row(0, named=True)
+            print(f"last alert: {alert['raised_at_utc']} run {alert['run_id']}: {str(alert['message']).splitlines()[0][:200]}")
+    except Exception:
+        pass
+
+    published = paths.published_path()
+    print("published:")
+    if not published.exists():
+        print(f"  nothing published yet ({published} does not exist; run `ghg build`)")
+        return EXIT_FAILED
+    stat = published.stat()
+    mtime = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+    print(f"  {published}  {_human_bytes(stat.st_size)}  published {mtime:%Y-%m-%d %H:%M:%S} UTC")
+    try:
+        counts = table_row_counts(published)
+    except Exception as error:
+        print(f"  cannot be read: {str(error).splitlines()[0]}")
+        return EXIT_FAILED
+    for table, rows in counts.items():
+        print(f"  {table:<40} {rows:>12,} rows")
+    return code
+
+
+# -------------------------------------------------------------------------------------- export
+
+EXPORT_FORMATS = ("csv", "xlsx", "parquet")
+_TABLE_NAME = re.compile(r"^(?:marts\.)?([a-z_][a-z0-9_]*)$")
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header
+
+
+def export_table(table: str, fmt: str, out: Path, warehouse: Path | None = None) -> int:
+    """Write marts.<table> to out; returns rows. Raises LookupError for an unknown table."""
+    import duckdb
+    import polars as pl
+
+    warehouse = warehouse or paths.published_path()
+    match = _TABLE_NAME.match(table.strip().lower())
+    if not match:
+        raise LookupError(f"{table!r} is not a table name")
+    name = match.group(1)
+    config = {"enable_external_access": False, "lock_configuration": True}
+    with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
+        public = {row[0] for row in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+        ).fetchall()}
+        if name not in public:
+            raise LookupError(f"marts.{name} is not a public table; public tables: {', '.join(sorted(public))}")
+        frame = pl.from_arrow(con.sql(f'SELECT * FROM marts."{name}"').to_arrow_table())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a reader of `out` never sees half a file.
+    partial = out.with_name(f".{out.name}.partial")
+    if fmt == "csv":
+        frame.write_csv(partial)
+    elif fmt == "parquet":
+        frame.write_parquet(partial)
+    elif fmt == "xlsx":
+        if frame.height > XLSX_MAX_ROWS:
+            raise ValueError(f"marts.{name} has {frame.height:,} rows, more than an Excel sheet holds; use csv or parquet")
+        frame.write_excel(partial, worksheet=name[:31], autofit=True)
+    else:
+        raise ValueError(f"unknown format {fmt}")
+    os.replace(partial, out)
+    return frame.height
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = paths.published_path()
+    if not warehouse.exists():
+        _stderr(f"no published warehouse at {warehouse}; run `ghg build` first")
+        return EXIT_USAGE
+    out = Path(args.out)
+    try:
+        rows = export_table(args.table, args.format, out, warehouse)
+    except LookupError as error:
+        _stderr(str(error))
+        return EXIT_USAGE
+    except (ValueError, duckdb.Error, OSError) as error:
+        _stderr(f"export failed: {str(error).splitlines()[0]}")
+        return EXIT_FAILED
+    print(f"wrote {rows:,} rows of marts.{_TABLE_NAME.match(args.table.strip().lower()).group(1)} to {out}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------- serve
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -70,18 +523,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ghg", description="Provincial GHG inventory platform")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ghg",
+        description="Provincial GHG inventory platform",
+        epilog="exit codes: 0 ok, 1 failed (nothing published / nothing loaded), 2 usage or missing input",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest the inbox, build the warehouse, publish it if every blocking check passes")
     build.add_argument("--sample", action="store_true", help="copy the bundled sample into the inbox when the inbox is empty")
     build.set_defaults(func=cmd_build)
+    ingest = sub.add_parser("ingest", help="validate files and load them into a scratch build file (never the served warehouse)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help="scratch DuckDB file to load into (default warehouse/scratch-ingest-<time>.duckdb)")
+    ingest.set_defaults(func=cmd_ingest)
+    status = sub.add_parser("status", help="the last build and what is published")
+    status.set_defaults(func=cmd_status)
+    export = sub.add_parser("export", help="write one public marts table to a file")
+    export.add_argument("table", help="a table of schema marts, e.g. fct_region_year")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--out", required=True, help="output file")
+    export.set_defaults(func=cmd_export)
     serve = sub.add_parser("serve", help="serve the dashboard")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
     serve.set_defaults(func=cmd_serve)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # argparse exits with 2 on wrong usage, which is our usage code too.
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `ghg status | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from pipelines.assets.checks import quality_checks
 from pipelines.assets.dbt import ghg_dbt_assets
 from pipelines.assets.ingestion import ingestion_assets, raw_quarantine
 from pipelines.assets.publish import published_warehouse
 from pipelines.dbt_project import DBT_EXECUTABLE, dbt_project
 from pipelines.resources import WarehouseResource
+from pipelines.run_summary import record_failed_run
+from pipelines.schedules import nightly_build_schedule
+from pipelines.sensors import alert_on_run_failure, inbox_sensor
 
 # One process writes the build file at a time: DuckDB allows a single read-write process, so
 # the steps of a build run one after another in the run's own process.
@@ -17,12 +21,22 @@ nightly_build = define_asset_job(
     name="nightly_build",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
+    # Runs launched by Dagster (schedule, sensor, UI) queue behind each other: dagster.yaml
+    # limits the tag ghg/writer to one run at a time (see pipelines/dagster.yaml).
+    tags={"ghg/writer": "warehouse"},
+    # A failed step writes the run summary (publish writes it on success): see run_summary.py.
+    hooks={record_failed_run},
     description="Ingest the inbox, build every dbt model and test, publish the warehouse if all blocking checks pass.",
 )
 
 defs = Definitions(
     assets=[*ingestion_assets, raw_quarantine, ghg_dbt_assets, published_warehouse],
+    asset_checks=quality_checks(
+        [*(key for asset in ingestion_assets for key in asset.keys), *ghg_dbt_assets.keys]
+    ),
     jobs=[nightly_build],
+    schedules=[nightly_build_schedule],
+    sensors=[inbox_sensor, alert_on_run_failure],
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "warehouse": WarehouseResource(),

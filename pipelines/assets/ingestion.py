@@ -12,10 +12,11 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, asset, multi_asset
 
 from pipelines.ingest.energy_statistics import read_energy_statistics
-from pipelines.ingest.enterprise_reports import read_enterprise_reports
+from pipelines.ingest.allocations import read_enterprise_reports_and_allocations
 from pipelines.ingest.exchange_prices import read_exchange_prices
 from pipelines.ingest.schemas import QUARANTINE_SCHEMA
 from pipelines.resources import WarehouseResource
+from pipelines.retries import INGESTION_RETRY
 from pipelines.warehouse import ensure_table, replace_rows, replace_table
 
 RAW = "raw"
@@ -24,8 +25,11 @@ INGESTION_GROUP = "ingestion"
 # family → (reader, raw tables it fills, what the tables hold)
 FAMILIES: dict[str, tuple[Callable, dict[str, str]]] = {
     "enterprise_reports": (
-        read_enterprise_reports,
-        {"enterprise_report_lines": "企业温室气体排放报告明细行 / enterprise GHG report lines, every version"},
+        read_enterprise_reports_and_allocations,  # read_enterprise_reports + read_allocations
+        {
+            "enterprise_report_lines": "企业温室气体排放报告明细行 / enterprise GHG report lines, every version",
+            "ets_allocations": "碳市场配额分配与清缴 / carbon-market allowance allocation and surrender",
+        },
     ),
     "energy_statistics": (
         read_energy_statistics,
@@ -59,6 +63,7 @@ def make_ingestion_asset(family: str):
             for table, description in tables.items()
         ],
         description=f"Read sources/inbox/{family}/ into raw tables; bad rows go to raw.quarantine.",
+        retry_policy=INGESTION_RETRY,
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
         inbox = warehouse.inbox()

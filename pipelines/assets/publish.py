@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from pipelines.assets.dbt import ghg_dbt_assets
 from pipelines.resources import WarehouseResource
+from pipelines.run_summary import record as record_run
 from pipelines.warehouse import prune_builds, publish
 
 PUBLISHED_KEY = AssetKey(["warehouse", "ghg"])
@@ -24,6 +25,14 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     publication = publish(build_file, warehouse.published_file())
     removed = prune_builds(warehouse.root() / "build")
     context.log.info(f"published {publication.published_path} ({publication.size_bytes:,} bytes)")
+    try:  # the summary (pipelines/run_summary.py) must not undo a publication that happened
+        summary = record_run(context.instance, context.run.run_id, warehouse, published=True, database=publication.published_path)
+        context.log.info(
+            f"run summary: {summary['rows_loaded']} rows loaded, {summary['rows_quarantined']} quarantined, "
+            f"checks {summary['checks_passed']} passed / {summary['checks_failed']} failed, published"
+        )
+    except Exception as exc:
+        context.log.error(f"could not write the run summary: {exc}")
     return MaterializeResult(
         metadata={
             "path": str(publication.published_path),
