@@ -142,6 +142,12 @@ def test_process_emissions_include_cement_clinker_with_lineage(published):
     assert province == pytest.approx(cities)
 
 
+def test_every_emission_row_names_its_electricity_conversion_method(published):
+    methods = query(published, "select distinct electricity_method from marts.fct_energy_emissions")
+    assert methods == [("calorific_equivalent",)]
+    assert methods == query(published, "select distinct electricity_method from marts.fct_region_year")
+
+
 def test_recalculation_shows_the_ipcc_difference(published):
     rows = query(published, """
         select c.factor_set, c.comparison_factor_set, c.co2_t, c.comparison_co2_t, c.difference_t, c.difference_fraction

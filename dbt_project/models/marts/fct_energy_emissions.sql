@@ -17,6 +17,7 @@ select
     activity_value,
     activity_unit,
     energy_tce,
+    '{{ var("electricity_method") }}' as electricity_method,
     co2_t,
     ch4_t,
     n2o_t,
