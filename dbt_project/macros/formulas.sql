@@ -65,3 +65,16 @@
 {% macro reduction_vs(current_value, reference_value) -%}
     (1.0 - {{ safe_divide(current_value, reference_value) }})
 {%- endmacro %}
+
+-- The MRV precedence (DOMAIN.md §3): the latest authoritative figure wins — rechecked (复查) >
+-- verified (核查) > reported (自报), then the latest submission, then the last source file so
+-- that ties resolve the same way on every run. An ORDER BY list for row_number().
+{% macro status_precedence(data_status) -%}
+    case {{ data_status }} when 'rechecked' then 3 when 'verified' then 2 when 'reported' then 1 else 0 end
+{%- endmacro %}
+
+{% macro authoritative_version_order(data_status, submitted_on, source_file) -%}
+    {{ status_precedence(data_status) }} desc,
+    {{ submitted_on }} desc nulls last,
+    {{ source_file }} desc
+{%- endmacro %}

@@ -45,7 +45,7 @@ versions as (
         credit_code,
         report_year                                                   as year,
         data_status,
-        case data_status when 'rechecked' then 3 when 'verified' then 2 else 1 end as status_rank,
+        {{ status_precedence('data_status') }}                                    as status_rank,
         max(submitted_on)                                             as submitted_on,
         any_value(enterprise_name order by source_file, source_row)  as enterprise_name,
         any_value(region_code order by source_file, source_row)      as region_code,
@@ -69,7 +69,10 @@ versions as (
 -- the authoritative version of each enterprise-year: rechecked > verified > reported, then the latest submission
 ranked as (
     select *,
-        row_number() over (partition by credit_code, year order by status_rank desc, submitted_on desc nulls last) = 1
+        row_number() over (
+            partition by credit_code, year
+            order by {{ authoritative_version_order('data_status', 'submitted_on', 'source_file') }}
+        ) = 1
             as is_authoritative
     from versions
 ),

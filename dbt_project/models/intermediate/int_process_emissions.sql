@@ -28,15 +28,17 @@ versions as (
         source_file,
         row_number() over (
             partition by credit_code, report_year
-            order by
-                case data_status when 'rechecked' then 3 when 'verified' then 2 when 'reported' then 1 else 0 end desc,
-                submitted_on desc nulls last,
-                source_file desc
+            order by {{ authoritative_version_order('data_status', 'submitted_on', 'source_file') }}
         )                                                           as version_rank
     from (
         select distinct credit_code, report_year, data_status, submitted_on, source_file
         from lines
     )
+),
+
+process_names as (
+    select process_code, unnest(string_split(aliases, '|')) as source_name
+    from {{ ref('ref_industrial_processes') }}
 ),
 
 latest_versions as (
@@ -47,16 +49,8 @@ process_lines as (
     select
         coalesce(region_code_changes.new_code, lines.region_code)  as county_code,
         lines.report_year                                           as year,
-        'process_' || case lines.source_name
-            when '熟料生产' then 'cement_clinker'
-            when '石灰石分解' then 'limestone'
-            when '熔剂消耗' then 'flux'
-            when '电石生产' then 'calcium_carbide'
-            when '合成氨原料' then 'ammonia'
-            when '催化剂烧焦' then 'catalyst_regeneration'
-            when '电解铝阳极消耗' then 'aluminium_anode'
-            else 'other'
-        end                                                         as sector_code,
+        -- unknown process names stay visible as process_other rather than being dropped
+        'process_' || coalesce(process_names.process_code, 'other')  as sector_code,
         lines.activity_value,
         lines.activity_unit,
         lines.activity_value * lines.emission_factor                as co2_t,
@@ -70,6 +64,8 @@ process_lines as (
         and latest_versions.source_file = lines.source_file
     left join region_code_changes
         on region_code_changes.old_code = lines.region_code
+    left join process_names
+        on process_names.source_name = lines.source_name
     where lines.source_category = 'process'
       and lines.emission_factor_unit = 'tCO2/t'
 ),
