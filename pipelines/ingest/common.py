@@ -320,6 +320,61 @@ def read_sheet_rows(workbook, sheet: str) -> tuple[list[tuple[str | None, ...]],
     return frame.rows(), letters
 
 
+_XLSX_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def formulas_without_value(path: Path) -> dict[str, set[tuple[str, int]]]:
+    """{sheet name → {(column letter, row)}} of formula cells that carry no saved result.
+
+    A workbook written by a program (not saved by Excel) may hold formulas whose result was
+    never computed; calamine reads those cells as empty, which would pass for a missing figure.
+    Read once per workbook from the sheet XML (xlsx/xlsm only; .xls and damaged files give {}).
+    """
+    import zipfile
+    from xml.etree import ElementTree
+
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    found: dict[str, set[tuple[str, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PACKAGE_REL}Relationship")}
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            for sheet in book.iter(f"{_XLSX_MAIN}sheet"):
+                target = targets.get(sheet.get(f"{_XLSX_REL}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if part not in names:
+                    continue
+                with archive.open(part) as stream:
+                    data = stream.read()
+                if b"<f" not in data:  # no formulas at all: nothing to parse
+                    continue
+                cells: set[tuple[str, int]] = set()
+                for cell in ElementTree.fromstring(data).iter(f"{_XLSX_MAIN}c"):
+                    if cell.find(f"{_XLSX_MAIN}f") is None:
+                        continue
+                    value = cell.find(f"{_XLSX_MAIN}v")
+                    if value is not None and (value.text or "") != "":
+                        continue
+                    ref = _CELL_REF.match(cell.get("r") or "")
+                    if ref:
+                        cells.add((ref.group(1), int(ref.group(2))))
+                if cells:
+                    found[sheet.get("name") or ""] = cells
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return found
+
+
+def formula_reason(letter: str, row: int) -> str:
+    return f"cell {letter}{row} holds a formula without a saved value; open and save the workbook in Excel"
+
+
 def _load_sheet(workbook, sheet: str) -> tuple[pl.DataFrame, list[str]]:
     try:
         loaded = workbook.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")

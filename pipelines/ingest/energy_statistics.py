@@ -34,6 +34,8 @@ from pipelines.ingest.common import (
     check_year,
     display_header,
     find_files,
+    formula_reason,
+    formulas_without_value,
     is_total_label,
     lookup_unit,
     map_distinct,
@@ -84,7 +86,83 @@ def read_energy_statistics(inbox_dir: Path) -> ReadResult:
         FAMILY, "department_indicators_csv", read_department_indicators_csv,
         find_files(inbox_dir, INDICATOR_FOLDER, CSV_SUFFIXES), inbox_dir,
     )  # fmt: skip
-    return ReadResult.combine(results, FAMILY)
+    return resolve_redeliveries(ReadResult.combine(results, FAMILY), inbox_dir)
+
+
+# What one delivery states, per table: a balance sheet is a region-year, an activity or
+# indicator row a region-year-variable. The same key in a newer file replaces the older file's.
+REDELIVERY_KEYS = {
+    "energy_balance": (("region_code", "year"), "balance table {} {} (region, year)"),
+    "activity_statistics": (("region_code", "year", "variable_code"), "activity value {} {} {} (region, year, variable)"),
+    "indicator_statistics": (("region_code", "year", "indicator_code"), "indicator {} {} {} (region, year, indicator)"),
+}
+
+
+def _delivery_time(inbox_dir: Path, source_file: str) -> float:
+    try:
+        return (inbox_dir / source_file).stat().st_mtime
+    except OSError:  # a file that vanished sorts first
+        return 0.0
+
+
+def resolve_redeliveries(result: ReadResult, inbox_dir: Path) -> ReadResult:
+    """A corrected re-delivery replaces the older file's rows for the same key (see REDELIVERY_KEYS).
+
+    The files holding a key are ordered by modification time, then name; the newest file's rows
+    stay and the older files' rows for that key go to raw.quarantine ("superseded: … re-delivered
+    corrected in <file>"). Two files sharing the newest modification time are not resolved: which
+    one is the correction cannot be told, so both stay and the dbt uniqueness tests block the
+    build. Conflicting values within one file are never resolved here either.
+    """
+    inbox_dir = Path(inbox_dir)
+    tables = dict(result.tables)
+    problems: list[dict[str, object]] = []
+    for table, (key, what) in REDELIVERY_KEYS.items():
+        frame = tables[table]
+        if frame.is_empty():
+            continue
+        files_per_key = frame.select(*key, "source_file").unique()
+        repeated = files_per_key.filter(pl.len().over(list(key)) > 1)
+        if repeated.is_empty():
+            continue
+        times = {f: _delivery_time(inbox_dir, f) for f in repeated["source_file"].unique().to_list()}
+        dropped: list[dict[str, object]] = []
+        for values, group in repeated.group_by(list(key)):
+            deliveries = sorted(group["source_file"].to_list(), key=lambda f: (times[f], f))
+            winner = deliveries[-1]
+            if times[deliveries[-2]] == times[winner]:
+                continue  # same modification time: ambiguous, left to the blocking checks
+            described = what.format(*values)
+            for older in deliveries[:-1]:
+                dropped.append(
+                    {
+                        **dict(zip(key, values, strict=True)),
+                        "source_file": older,
+                        "_reason": f"superseded: the {described} was re-delivered corrected in {winner}, "
+                        "which replaces this file's rows",
+                    }
+                )
+        if not dropped:
+            continue
+        keyed = pl.DataFrame(dropped, schema={**{c: frame.schema[c] for c in key}, "source_file": pl.Utf8, "_reason": pl.Utf8})
+        marked = frame.join(keyed, on=[*key, "source_file"], how="left", nulls_equal=True)
+        superseded = (
+            marked.filter(pl.col("_reason").is_not_null())
+            .select("source_file", "source_sheet", "source_row", *key, "_reason")
+            .unique(subset=["source_file", "source_sheet", "source_row", "_reason"], maintain_order=True)
+        )
+        for r in superseded.iter_rows(named=True):
+            problems.append(
+                quarantine_row(
+                    FAMILY, r["source_file"], r["_reason"], sheet=r["source_sheet"], row=r["source_row"],
+                    column="/".join(key), value=" ".join(str(r[c]) for c in key),
+                )
+            )  # fmt: skip
+        tables[table] = marked.filter(pl.col("_reason").is_null()).drop("_reason")
+    if not problems:
+        return result
+    quarantine = pl.concat([result.quarantine, quarantine_frame(problems)], how="vertical")
+    return ReadResult.build(FAMILY, tables, quarantine, result.files)
 
 
 def _rejected(source_file: str, kind: str, problem: Exception, encoding: str | None = None) -> ReadResult:
@@ -123,11 +201,13 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
     file_year = _FILE_YEAR.search(path.stem)
     problems: list[dict[str, object]] = []
     cells: dict[str, list] = {name: [] for name in _BALANCE_CELL_COLUMNS}
+    formulas = formulas_without_value(path)
     for sheet in workbook.sheet_names:
         try:
             _balance_sheet_cells(
-                workbook, sheet, source_file, file_year.group(1) if file_year else None, problems, cells
-            )
+                workbook, sheet, source_file, file_year.group(1) if file_year else None, problems, cells,
+                formulas.get(sheet, set()),
+            )  # fmt: skip
         except UnreadableFile as problem:
             problems.append(quarantine_row(FAMILY, source_file, str(problem), sheet=sheet))
     frame = pl.DataFrame(
@@ -135,7 +215,7 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
         schema={name: (pl.Int32 if name in ("source_row", "year") else pl.Utf8) for name in _BALANCE_CELL_COLUMNS},
     ).with_columns(pl.lit(source_file).alias("source_file"))
     balance, quarantine = _finish_balance(frame)
-    quarantine = pl.concat([quarantine_frame(problems), quarantine], how="vertical")
+    quarantine = pl.concat([q for q in (quarantine_frame(problems), quarantine) if q.width], how="vertical")
     return ReadResult.build(
         FAMILY, {"energy_balance": balance}, quarantine, [FileRead(source_file, "energy_balance_workbook")]
     )
@@ -159,6 +239,7 @@ def _balance_sheet_cells(
     file_year: str | None,
     problems: list[dict[str, object]],
     out: dict[str, list],
+    formulas: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     """Append one balance sheet's non-blank cells (item row × fuel column) to `out`, as written.
 
@@ -227,6 +308,20 @@ def _balance_sheet_cells(
 
     header = rows[header_index]
     item_position = _first_cell(header)[0]  # type: ignore[index]
+    # A two-row header: 项目 merged down over a group row (煤炭类 | 油品类) and the fuel row
+    # under it. The lower row names the fuels; its blanks fall back to the upper row.
+    below = rows[header_index + 1] if header_index + 1 < len(rows) else None
+    if (
+        below is not None
+        and _blank_cell(below[item_position])
+        and any(
+            vocab.fuels().code(display_header(cell)) or vocab.fuels().code(split_header_unit(cell)[0])
+            for cell in below[item_position + 1 :]
+            if not _blank_cell(cell)
+        )
+    ):
+        header = tuple(up if _blank_cell(low) else low for up, low in zip(header, below, strict=True))
+        header_index += 1
     # The unit row under the header (blank or 单位 under 项目); units may also be in the header.
     unit_row = rows[header_index + 1] if header_index + 1 < len(rows) else None
     if unit_row is not None and not (
@@ -279,6 +374,17 @@ def _balance_sheet_cells(
         columns.append((position, fuel, written, unit))  # type: ignore[arg-type]
     if not columns:
         return
+
+    # Formula cells without a saved result read as empty: say so instead of loading a gap.
+    fuel_letters = {letters[position]: written for position, _, written, _ in columns}
+    for letter, row_number in sorted(formulas, key=lambda ref: (ref[1], len(ref[0]), ref[0])):
+        if letter in fuel_letters and row_number > data_start:
+            problems.append(
+                quarantine_row(
+                    FAMILY, source_file, formula_reason(letter, row_number),
+                    sheet=sheet, row=row_number, column=fuel_letters[letter],
+                )
+            )  # fmt: skip
 
     for index in range(data_start, len(rows)):
         row = rows[index]
@@ -408,6 +514,7 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
     long_parts: list[pl.DataFrame] = []
     quarantine_parts: list[pl.DataFrame] = []
     found_table = False
+    formulas = formulas_without_value(path)
     # The spec names the sheet 主要指标; any sheet with 地区代码 and 年份 headers is read, hidden or not.
     for sheet in workbook.sheet_names:
         try:
@@ -468,6 +575,15 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
                 )
                 continue
             value_columns.append((letters[match.positions[code]], code, match.written[code], unit, written_unit))
+        value_headers = {letter: header for letter, _, header, _, _ in value_columns}
+        for letter, row_number in sorted(formulas.get(sheet, ()), key=lambda ref: (ref[1], len(ref[0]), ref[0])):
+            if letter in value_headers and row_number > header_index + 1:
+                problems.append(
+                    quarantine_row(
+                        FAMILY, source_file, formula_reason(letter, row_number),
+                        sheet=sheet, row=row_number, column=value_headers[letter],
+                    )
+                )  # fmt: skip
         long, quarantine = _finish_activity(frame, sheet, source_file, header_index, match, value_columns)
         long_parts.append(long)
         quarantine_parts.append(quarantine)

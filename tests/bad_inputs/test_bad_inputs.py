@@ -93,11 +93,54 @@ def balance(name: str, sheets: dict[str, list[list]], *, units=BALANCE_UNITS, fu
             for offset, row in enumerate(rows):
                 for col, cell in enumerate(row):
                     if isinstance(cell, Formula):
-                        sheet.write_formula(4 + offset, col, cell.text, None, cell.cached)
+                        cached = _NO_CACHE if cell.cached is None else cell.cached
+                        sheet.write_formula(4 + offset, col, cell.text, None, cached)
                     elif cell is not None:
                         sheet.write(4 + offset, col, cell)
             if sheet_name in hidden:
                 sheet.hide()
+        book.close()
+        _drop_cached_results(path)
+
+    return f"energy_statistics/energy_balance/{name}", write
+
+
+def activity(name: str, rows: list[list], header=("地区代码", "地区名称", "年份", "地区生产总值(亿元)", "年末常住人口(万人)")):
+    """A long activity workbook (one row per region-year, one column per variable)."""
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("Sheet1")
+        sheet.write_row(0, 0, header)
+        for offset, row in enumerate(rows):
+            for col, cell in enumerate(row):
+                if isinstance(cell, Formula):
+                    sheet.write_formula(1 + offset, col, cell.text, None, _NO_CACHE if cell.cached is None else cell.cached)
+                elif cell is not None:
+                    sheet.write(1 + offset, col, cell)
+        book.close()
+        _drop_cached_results(path)
+
+    return f"energy_statistics/activity/{name}", write
+
+
+def balance_two_row_header(name: str, item_merged_down: bool):
+    """A balance sheet whose fuel header sits under a merged group header (煤炭及油气 | 电力及热力)."""
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("620100 兰州市")
+        sheet.merge_range(0, 0, 0, 4, "兰州市能源平衡表（实物量） 2015年")
+        if item_merged_down:
+            sheet.merge_range(1, 0, 2, 0, "项目")
+        else:
+            sheet.write(2, 0, "项目")
+        sheet.merge_range(1, 1, 1, 2, "煤炭及油气")
+        sheet.merge_range(1, 3, 1, 4, "电力及热力")
+        sheet.write_row(2, 1, BALANCE_FUELS)
+        sheet.write_row(3, 0, ["", *BALANCE_UNITS])
+        sheet.write_row(4, 0, GOOD_BALANCE_ROW)
+        sheet.write_row(5, 0, ["终端消费量", "x", None, 2, None])
         book.close()
 
     return f"energy_statistics/energy_balance/{name}", write
@@ -106,7 +149,27 @@ def balance(name: str, sheets: dict[str, list[list]], *, units=BALANCE_UNITS, fu
 @dataclass(frozen=True)
 class Formula:
     text: str
-    cached: object = 0
+    cached: object = 0  # None: no saved result, as a workbook written by a program, never opened in Excel
+
+
+_NO_CACHE = "__no_cached_result__"
+
+
+def _drop_cached_results(path: Path) -> None:
+    """Remove the <v> of formulas written with cached=None (xlsxwriter always writes one)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    if not any(_NO_CACHE.encode() in data for data in parts.values()):
+        return
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(rb'(<c [^>]*?) t="str"(>)', rb"\1\2", data) if _NO_CACHE.encode() in data else data
+                data = data.replace(f"<v>{_NO_CACHE}</v>".encode(), b"")
+            archive.writestr(name, data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,6 +317,14 @@ CASES: list[Case] = [
         {EXPORT: 2},
         check=lambda lines: (sorted(lines["activity_value"].to_list()) == [120.0, 15000.0]) or pytest.fail("numbers"),
     ),
+    Case(
+        "excel_date_serial_in_submission_date",
+        "enterprise",
+        [export("a.csv", [report_line(submitted="44270"), report_line(source="柴油", unit="t", activity="120", submitted="44270")])],
+        [],
+        {EXPORT: 2},
+        check=lambda lines: (lines["submitted_on"].cast(pl.Utf8).unique().to_list() == ["2021-03-15"]) or pytest.fail("serial"),
+    ),
     # ---- exchange prices ---------------------------------------------------------------------
     Case("price_low_above_high", "prices",
          [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,27,29,28,,100,2800,挂牌"])],
@@ -310,15 +381,97 @@ CASES: list[Case] = [
          [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", Formula("=B5*2", 3), None, None, None]]})],
          [],
          {"energy_statistics/energy_balance/gansu_2015.xlsx": 3}),
+    Case("balance_formula_without_cached_value_is_quarantined", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", Formula("=B5*2", None), 4, None, None]]})],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "原煤",
+           "cell B6 holds a formula without a saved value; open and save the workbook in Excel")],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 3}),
+    Case("balance_numbers_stored_as_text_are_read_as_numbers", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [["一次能源生产量", "1,500.5", "３", None, None]]})],
+         [],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2},
+         check=lambda rows: (rows["value_original"].to_list() == [1500.5, 3.0]) or pytest.fail("text numbers")),
+    Case("balance_hidden_sheet_is_read_like_any_other", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW], "620200 嘉峪关市": [["一次能源生产量", 2, None, None, None]]},
+                  hidden=("620200 嘉峪关市",))],
+         [],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 3},
+         check=lambda rows: (rows.filter(pl.col("region_code") == "620200")["value"].to_list() == [20000.0])
+         or pytest.fail("hidden sheet")),
+    Case("balance_slash_dashes_and_blank_mean_missing_not_zero", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", "/", "-", "—", " "],
+                                                       ["外省(区、市)调入量", 5, "——", None, None]]})],
+         [],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 3},
+         check=lambda rows: (rows.select("source_row", "source_column", "value_original").rows()
+                             == [(5, "B", 1.5), (5, "C", 3.0), (7, "B", 5.0)]) or pytest.fail("missing tokens")),
+    *[Case(f"balance_two_row_header_{how}", "energy",
+           [balance_two_row_header("gansu_2015.xlsx", merged)],
+           [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "原煤", "'x' for 原煤 / 终端消费量 is not a number")],
+           {"energy_statistics/energy_balance/gansu_2015.xlsx": 3},
+           check=lambda rows: (rows.select("source_row", "fuel_code", "value").rows()
+                               == [(5, "raw_coal", 15000.0), (5, "natural_gas", 30000.0), (6, "electricity", 200000.0)])
+           or pytest.fail("two-row header"))
+      for how, merged in (("group_row_above", False), ("item_merged_down", True))],
+    # ---- energy statistics: re-deliveries ----------------------------------------------------
+    Case("balance_sheet_redelivered_corrected_replaces_the_old", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW], "620200 嘉峪关市": [GOOD_BALANCE_ROW]}),
+          balance("gansu_2015_更正.xlsx", {"620100 兰州市": [["一次能源生产量", 1.6, 3, None, None]]})],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 5, "region_code/year",
+           "superseded: the balance table 620100 2015 (region, year) was re-delivered corrected in "
+           "energy_statistics/energy_balance/gansu_2015_更正.xlsx, which replaces this file's rows")],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2, "energy_statistics/energy_balance/gansu_2015_更正.xlsx": 2},
+         check=lambda rows: (sorted(rows.filter(pl.col("region_code") == "620100")["value_original"].to_list()) == [1.6, 3.0])
+         or pytest.fail("the corrected figures did not replace the old ones")),
+    Case("balance_redelivered_with_the_same_modification_time_stays_ambiguous", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW]}),
+          balance("gansu_2015_更正.xlsx", {"620100 兰州市": [["一次能源生产量", 1.6, 3, None, None]]})],
+         [],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2, "energy_statistics/energy_balance/gansu_2015_更正.xlsx": 2},
+         extra={"same_time": True}),
+    Case("activity_redelivered_corrected_replaces_only_that_variable", "energy",
+         [activity("a.xlsx", [["620000", "甘肃省", 2015, 6790, 2600], ["620000", "甘肃省", 2016, 7200, 2610]]),
+          activity("a_更正.xlsx", [["620000", "甘肃省", 2015, 6800, None]],
+                   header=("地区代码", "地区名称", "年份", "地区生产总值(亿元)"))],
+         [("energy_statistics/activity/a.xlsx", "Sheet1", 2, "region_code/year/variable_code",
+           ("startswith", "superseded: the activity value 620000 2015 "))],
+         {"energy_statistics/activity/a.xlsx": 3, "energy_statistics/activity/a_更正.xlsx": 1},
+         extra={"table": "activity_statistics"}),
+    Case("activity_formula_without_cached_value_is_quarantined", "energy",
+         [activity("a.xlsx", [["620000", "甘肃省", 2015, Formula("=1+1", None), 2600],
+                              ["620000", "甘肃省", 2016, Formula("=7000+200", 7200), 2610]])],
+         [("energy_statistics/activity/a.xlsx", "Sheet1", 2, "地区生产总值(亿元)",
+           "cell D2 holds a formula without a saved value; open and save the workbook in Excel")],
+         {"energy_statistics/activity/a.xlsx": 3},
+         extra={"table": "activity_statistics"},
+         check=lambda rows: (sorted(rows["value_original"].to_list()) == [2600.0, 2610.0, 7200.0]) or pytest.fail("formula")),
+    Case("department_indicator_redelivered_corrected_replaces_the_old", "energy",
+         [("energy_statistics/department_indicators/a.csv",
+           "地区代码,年份,指标名称,数值,单位,报送部门\n620000,2015,森林覆盖率,11.3,%,林业和草原局\n620000,2016,森林覆盖率,11.4,%,林业和草原局\n".encode("gbk")),
+          ("energy_statistics/department_indicators/b.csv",
+           "地区代码,年份,指标名称,数值,单位,报送部门\n620000,2015,森林覆盖率,11.5,%,林业和草原局\n".encode("gbk"))],
+         [("energy_statistics/department_indicators/a.csv", None, 2, "region_code/year/indicator_code",
+           ("startswith", "superseded: the indicator 620000 2015 "))],
+         {"energy_statistics/department_indicators/a.csv": 1, "energy_statistics/department_indicators/b.csv": 1},
+         extra={"table": "indicator_statistics"}),
+    Case("activity_conflict_within_one_corrected_file_is_not_resolved", "energy",
+         [activity("a.xlsx", [["620000", "甘肃省", 2015, 6790, 2600]]),
+          activity("a_更正.xlsx", [["620000", "甘肃省", 2015, 6800], ["620000", "甘肃省", 2015, 6900]],
+                   header=("地区代码", "地区名称", "年份", "地区生产总值(亿元)"))],
+         [("energy_statistics/activity/a.xlsx", "Sheet1", 2, "region_code/year/variable_code",
+           ("startswith", "superseded: the activity value 620000 2015 "))],
+         {"energy_statistics/activity/a.xlsx": 1, "energy_statistics/activity/a_更正.xlsx": 2},
+         extra={"table": "activity_statistics"}),
 ]
 
 READERS = {"enterprise": read_enterprise_reports, "prices": read_exchange_prices, "energy": read_energy_statistics}
 TABLES = {"enterprise": "enterprise_report_lines", "prices": "market_daily", "energy": "energy_balance"}
 
 
-def _write(inbox: Path, files: list) -> None:
+def _write(inbox: Path, files: list, same_time: bool = False) -> None:
     stamp = 1_700_000_000
     for offset, (relative, content) in enumerate(files):
+        offset = 0 if same_time else offset
         path = inbox / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if callable(content):
@@ -338,14 +491,14 @@ def _matches(expected, actual: str | None) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, tmp_path):
-    _write(tmp_path, case.files)
+    _write(tmp_path, case.files, case.extra.get("same_time", False))
     result = READERS[case.family](tmp_path)
     quarantine = result.quarantine.select("source_file", "source_sheet", "source_row", "column_name", "reason").rows()
     assert len(quarantine) == len(case.quarantine), quarantine
     for expected, actual in zip(case.quarantine, quarantine):
         assert actual[:4] == expected[:4], (expected, actual)
         assert _matches(expected[4], actual[4]), (expected[4], actual[4])
-    lines = result.tables[TABLES[case.family]]
+    lines = result.tables[case.extra.get("table", TABLES[case.family])]
     loaded = dict(lines.group_by("source_file").len().iter_rows())
     assert {f: loaded.get(f, 0) for f in case.loaded} == case.loaded
     if case.check:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -30,9 +31,12 @@ def test_failing_check_leaves_the_published_warehouse_in_place(tmp_path):
         con.execute("CREATE TABLE marts.fct_region_year AS SELECT '620000' AS region_code, 2019 AS year")
     before = _sha256(published)
 
-    # Today's inbox: the sample plus a second activity file from the statistics bureau that
-    # contradicts the first one on Gansu's 2015 GDP. The two values cannot both be right, so the
-    # uniqueness check on activity values must stop the build before anything is published.
+    # Today's inbox: the sample plus a corrected activity file from the statistics bureau,
+    # delivered later. A newer file replaces the older one's values for the same region, year
+    # and variable, but this correction contradicts itself: it gives Gansu's 2015 GDP twice, with
+    # two different values. Which one is right cannot be told, so the re-delivery rule leaves
+    # both, and the uniqueness check on activity values must stop the build before anything is
+    # published.
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLE_DIR, inbox)
     original = next((inbox / "energy_statistics" / "activity").glob("*.xlsx"))
@@ -40,9 +44,15 @@ def test_failing_check_leaves_the_published_warehouse_in_place(tmp_path):
     header = frame.row(0)
     body = frame.slice(1).filter((pl.col("column_0") == "620000") & (pl.col("column_2") == "2015"))
     gdp_column = next(f"column_{i}" for i, name in enumerate(header) if name.startswith("地区生产总值("))
-    body = body.with_columns((pl.col(gdp_column).cast(pl.Float64) * 1.1).round(1).cast(pl.Utf8))
-    conflicting = pl.concat([frame.head(1), body])
-    conflicting.write_excel(original.with_name("主要经济指标_620000_更正.xlsx"), include_header=False)
+    bodies = [
+        body.with_columns((pl.col(gdp_column).cast(pl.Float64) * factor).round(1).cast(pl.Utf8))
+        for factor in (1.1, 1.2)
+    ]
+    conflicting = pl.concat([frame.head(1), *bodies])
+    corrected = original.with_name("主要经济指标_620000_更正.xlsx")
+    conflicting.write_excel(corrected, include_header=False)
+    later = original.stat().st_mtime + 3600
+    os.utime(corrected, (later, later))
 
     result = run_nightly_build(inbox, warehouse)
 

@@ -135,6 +135,13 @@ def test_parse_year_and_date():
         ("亿元", "10k_yuan", 10_000),
         ("元", "10k_yuan", 0.0001),
         ("ＧＪ", "GJ", 1),  # full-width letters from a Chinese input method
+        ("万m³", "10^4Nm3", 1),
+        ("亿m³", "10^4Nm3", 10_000),
+        ("Nm³", "10^4Nm3", 0.0001),
+        ("MWh", "MWh", 1),
+        ("MJ", "GJ", 0.001),
+        ("百万千焦", "GJ", 1),
+        ("万元", "10k_yuan", 1),
     ],
 )
 def test_unit_table(written, canonical, factor):
