@@ -32,3 +32,8 @@ def published_path() -> Path:
 
 def build_dir() -> Path:
     return warehouse_dir() / "build"
+
+
+def public_path() -> Path:
+    """The public warehouse: aggregates only, small cells suppressed (see DOMAIN.md)."""
+    return warehouse_dir() / "ghg_public.duckdb"

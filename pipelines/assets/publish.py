@@ -3,7 +3,9 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
+from pipelines import paths
 from pipelines.assets.dbt import ghg_dbt_assets
+from pipelines.public_warehouse import publish_public_warehouse
 from pipelines.resources import WarehouseResource
 from pipelines.run_summary import record as record_run
 from pipelines.warehouse import prune_builds, publish
@@ -23,6 +25,9 @@ PUBLISHED_KEY = AssetKey(["warehouse", "ghg"])
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     build_file = warehouse.build_file(context.run.run_id)
     publication = publish(build_file, warehouse.published_file())
+    public_file = warehouse.root() / paths.public_path().name  # ghg_public.duckdb beside ghg.duckdb
+    public_tables = publish_public_warehouse(publication.published_path, public_file)
+    context.log.info(f"published the public warehouse {public_file} ({len(public_tables)} aggregate tables)")
     removed = prune_builds(warehouse.root() / "build")
     context.log.info(f"published {publication.published_path} ({publication.size_bytes:,} bytes)")
     try:  # the summary (pipelines/run_summary.py) must not undo a publication that happened
@@ -39,6 +44,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             "size_bytes": publication.size_bytes,
             "run_id": context.run.run_id,
             "old_build_files_removed": len(removed),
+            "public_path": str(public_file),
             **{f"rows_{name}": rows for name, rows in publication.tables.items()},
         }
     )
