@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest.common import (
+    select_fields,
     CSV_SUFFIXES,
-    RAGGED_COLUMN,
     Check,
     FileRead,
     ReadResult,
@@ -111,17 +111,7 @@ def read_allocations_csv(path: Path, root: Path) -> ReadResult:
             {TABLE: empty_allocations()}, quarantine_frame([quarantine_row(FAMILY, source_file, str(problem))]), [info]
         )
 
-    h = {name: match.written.get(name, aliases[0]) for name, aliases in FIELDS.items()}
-    raw = cells.rows.select(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
-        "source_row",
-        RAGGED_COLUMN,
-        *[
-            (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
-            for n in FIELDS
-        ],
-    )
+    raw, h = select_fields(cells, match, FIELDS, source_file)
     frame = with_numbers(raw, {name: f"p_{name}" for name in AMOUNTS})
     frame = frame.with_columns(
         p_credit_code=code_text(pl.col("credit_code")).str.to_uppercase(),

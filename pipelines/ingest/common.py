@@ -241,6 +241,25 @@ class CsvCells:
     encoding: str
 
 
+def select_fields(
+    cells: "CsvCells", match: HeaderMatch, fields: Mapping[str, Sequence[str]], source_file: str
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """A CSV's cells with each matched column renamed to its field (an absent optional column
+    becomes nulls), and the header each field was written as, for quarantine messages."""
+    written = {name: match.written.get(name, aliases[0]) for name, aliases in fields.items()}
+    frame = cells.rows.select(
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
+        "source_row",
+        RAGGED_COLUMN,
+        *[
+            (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
+            for n in fields
+        ],
+    )
+    return frame, written
+
+
 def read_csv_cells(path: Path) -> CsvCells:
     """Decode a CSV and split it into cells with polars, every cell a string.
 

@@ -15,9 +15,9 @@ import polars as pl
 
 from pipelines.ingest import vocab
 from pipelines.ingest.common import (
+    select_fields,
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
-    RAGGED_COLUMN,
     Check,
     FileRead,
     ReadResult,
@@ -714,17 +714,7 @@ def read_department_indicators_csv(path: Path, root: Path) -> ReadResult:
         require_headers(match, vocab.INDICATOR_FIELDS, [*vocab.INDICATOR_REQUIRED, "value"])
     except UnreadableFile as problem:
         return _rejected(source_file, kind, problem)
-    h = {name: match.written.get(name, aliases[0]) for name, aliases in vocab.INDICATOR_FIELDS.items()}
-    raw = cells.rows.select(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
-        "source_row",
-        RAGGED_COLUMN,
-        *[
-            (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
-            for n in vocab.INDICATOR_FIELDS
-        ],
-    )
+    raw, h = select_fields(cells, match, vocab.INDICATOR_FIELDS, source_file)
     frame = with_numbers(raw, {"value": "p_value"}).with_columns(
         p_region=region_code_expr("region_code"),
         p_year=parse_year(pl.col("year")),

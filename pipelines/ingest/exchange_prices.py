@@ -14,8 +14,8 @@ import polars as pl
 
 from pipelines.ingest import vocab
 from pipelines.ingest.common import (
+    select_fields,
     CSV_SUFFIXES,
-    RAGGED_COLUMN,
     Check,
     FileRead,
     ReadResult,
@@ -121,17 +121,7 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
     except UnreadableFile as problem:
         return rejected_file(FAMILY, source_file, info.kind, str(problem), info.encoding)
 
-    h = {name: match.written.get(name, aliases[0]) for name, aliases in vocab.PRICE_FIELDS.items()}
-    raw = cells.rows.select(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
-        "source_row",
-        RAGGED_COLUMN,
-        *[
-            (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
-            for n in vocab.PRICE_FIELDS
-        ],
-    )
+    raw, h = select_fields(cells, match, vocab.PRICE_FIELDS, source_file)
     frame = with_numbers(raw, {name: f"p_{name}" for name in NUMERIC_COLUMNS})
     frame = frame.with_columns(
         p_trade_date=eval_distinct(frame, "trade_date", parse_date, pl.Date),
