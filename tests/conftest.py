@@ -19,3 +19,25 @@ def _no_dbt_tracking(monkeypatch):
 def pytest_configure(config):
     # Tests must never publish into the repository's warehouse/ by accident.
     os.environ.setdefault("GHG_WAREHOUSE_DIR", str(PROJECT_ROOT / "tests" / "output" / "warehouse-default"))
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The folder of one nightly build of the bundled sample, shared by every test that only reads it.
+
+    One build takes about a minute; modules that need their own inbox or mutate the result build
+    their own. GHG_TEST_SAMPLE_WAREHOUSE names an already built folder instead (for quick local
+    iterations only; CI leaves it unset so the build itself is tested).
+    """
+    prebuilt = os.environ.get("GHG_TEST_SAMPLE_WAREHOUSE")
+    if prebuilt:
+        folder = Path(prebuilt)
+        assert (folder / "ghg.duckdb").exists(), f"GHG_TEST_SAMPLE_WAREHOUSE={prebuilt} holds no ghg.duckdb"
+        return folder
+    from pipelines.paths import SAMPLE_DIR
+    from tests.integration.build_helpers import run_nightly_build
+
+    folder = tmp_path_factory.mktemp("sample_warehouse")
+    result = run_nightly_build(SAMPLE_DIR, folder)
+    assert result.success, "the nightly build failed on the bundled sample"
+    return folder

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.paths import SAMPLE_DIR
-from tests.integration.build_helpers import query, run_nightly_build
+from tests.integration.build_helpers import query
 
 pytestmark = pytest.mark.integration
 
@@ -16,11 +16,8 @@ STATUS_ZH = {"企业自报": "reported", "核查": "verified", "复查": "rechec
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    warehouse = tmp_path_factory.mktemp("warehouse_3b")
-    result = run_nightly_build(SAMPLE_DIR, warehouse)
-    assert result.success, "the nightly build failed on the bundled sample"
-    return warehouse / "ghg.duckdb"
+def published(sample_warehouse) -> Path:
+    return sample_warehouse / "ghg.duckdb"
 
 
 def _anomalies(published: Path) -> list[tuple]:

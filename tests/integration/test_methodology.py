@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.paths import SAMPLE_DIR
-from tests.integration.build_helpers import query, run_nightly_build
+from tests.integration.build_helpers import query
 
 pytestmark = pytest.mark.integration
 
@@ -23,15 +22,8 @@ STATUSES = {"green", "yellow", "red", "no_data"}
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    # GHG_TEST_BUILT_WAREHOUSE: reuse an already built warehouse (debugging; read only here)
-    prebuilt = os.environ.get("GHG_TEST_BUILT_WAREHOUSE")
-    if prebuilt:
-        return Path(prebuilt)
-    warehouse = tmp_path_factory.mktemp("methodology_warehouse")
-    result = run_nightly_build(SAMPLE_DIR, warehouse)
-    assert result.success, "the nightly build failed on the bundled sample"
-    return warehouse / "ghg.duckdb"
+def published(sample_warehouse) -> Path:
+    return sample_warehouse / "ghg.duckdb"
 
 
 def _dbt_rebuild(published: Path, tmp_path: Path, vars_yaml: str) -> Path:

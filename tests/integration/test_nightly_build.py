@@ -15,11 +15,8 @@ GANSU = "620000"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    result = run_nightly_build(SAMPLE_DIR, warehouse)
-    assert result.success, "the nightly build failed on the bundled sample"
-    return warehouse / "ghg.duckdb"
+def published(sample_warehouse) -> Path:
+    return sample_warehouse / "ghg.duckdb"
 
 
 def test_publishes_a_single_file_and_no_leftover_build(published):

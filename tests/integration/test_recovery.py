@@ -32,12 +32,13 @@ def _sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, sample_warehouse):
+    """Yesterday's published build of the sample (a copy of the session's shared build, which
+    these tests damage, kill and rebuild) and its inbox."""
     root = tmp_path_factory.mktemp("recovery")
     inbox, warehouse = root / "inbox", root / "warehouse"
     shutil.copytree(SAMPLE_DIR, inbox)
-    result = run_nightly_build(inbox, warehouse)
-    assert result.success, "the baseline sample build must succeed"
+    shutil.copytree(sample_warehouse, warehouse, ignore=shutil.ignore_patterns("build"))
     published = warehouse / "ghg.duckdb"
     return {
         "inbox": inbox,
@@ -172,12 +173,14 @@ def test_leftovers_and_a_reader_stop_neither_the_dashboard_nor_the_next_build(bu
     (build_dir / "crashed-run.duckdb.wal").write_bytes(os.urandom(4096))
 
     # The dashboard still answers.
-    from dashboards import queries  # noqa: F401  (the module pages use)
     from dashboards.warehouse import run_query, warehouse_path
 
-    assert warehouse_path() == published
+    assert warehouse_path("officer") == published
     frame = run_query(published, "SELECT count(*) AS n FROM marts.fct_region_year")
     assert int(frame["n"][0]) > 0
+    public = warehouse_path("leader")
+    assert public == warehouse / "ghg_public.duckdb"
+    assert int(run_query(public, "SELECT count(*) AS n FROM marts.fct_region_year")["n"][0]) > 0
 
     # A reader holds a read-only connection for the whole build.
     reader = duckdb.connect(str(published), read_only=True)
