@@ -8,7 +8,7 @@ Each is extracted to strings, then parsed and checked with polars expressions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -32,10 +32,12 @@ from pipelines.ingest.common import (
     check_region,
     check_required,
     check_year,
+    combine_header_rows,
     display_header,
     find_files,
     formula_reason,
     formulas_without_value,
+    header_row_continues,
     is_total_label,
     lookup_unit,
     map_distinct,
@@ -206,7 +208,7 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
         try:
             _balance_sheet_cells(
                 workbook, sheet, source_file, file_year.group(1) if file_year else None, problems, cells,
-                formulas.get(sheet, set()),
+                formulas.get(sheet, {}),
             )  # fmt: skip
         except UnreadableFile as problem:
             problems.append(quarantine_row(FAMILY, source_file, str(problem), sheet=sheet))
@@ -239,7 +241,7 @@ def _balance_sheet_cells(
     file_year: str | None,
     problems: list[dict[str, object]],
     out: dict[str, list],
-    formulas: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
+    formulas: Mapping[tuple[str, int], str] | None = None,
 ) -> None:
     """Append one balance sheet's non-blank cells (item row × fuel column) to `out`, as written.
 
@@ -311,16 +313,8 @@ def _balance_sheet_cells(
     # A two-row header: 项目 merged down over a group row (煤炭类 | 油品类) and the fuel row
     # under it. The lower row names the fuels; its blanks fall back to the upper row.
     below = rows[header_index + 1] if header_index + 1 < len(rows) else None
-    if (
-        below is not None
-        and _blank_cell(below[item_position])
-        and any(
-            vocab.fuels().code(display_header(cell)) or vocab.fuels().code(split_header_unit(cell)[0])
-            for cell in below[item_position + 1 :]
-            if not _blank_cell(cell)
-        )
-    ):
-        header = tuple(up if _blank_cell(low) else low for up, low in zip(header, below, strict=True))
+    if header_row_continues(header, below, _is_fuel_header, anchor=item_position):
+        header = tuple(combine_header_rows(header, below, _is_fuel_header).cells)  # type: ignore[arg-type]
         header_index += 1
     # The unit row under the header (blank or 单位 under 项目); units may also be in the header.
     unit_row = rows[header_index + 1] if header_index + 1 < len(rows) else None
@@ -377,12 +371,12 @@ def _balance_sheet_cells(
 
     # Formula cells without a saved result read as empty: say so instead of loading a gap.
     fuel_letters = {letters[position]: written for position, _, written, _ in columns}
-    for letter, row_number in sorted(formulas, key=lambda ref: (ref[1], len(ref[0]), ref[0])):
+    for (letter, row_number), formula in sorted((formulas or {}).items(), key=_sheet_order):
         if letter in fuel_letters and row_number > data_start:
             problems.append(
                 quarantine_row(
-                    FAMILY, source_file, formula_reason(letter, row_number),
-                    sheet=sheet, row=row_number, column=fuel_letters[letter],
+                    FAMILY, source_file, formula_reason(letter, row_number, formula),
+                    sheet=sheet, row=row_number, column=fuel_letters[letter], value=formula,
                 )
             )  # fmt: skip
 
@@ -420,6 +414,17 @@ def _balance_sheet_cells(
             out["fuel_header"].append(fuel_header)
             out["unit_written"].append(unit)
             out["value_written"].append(value)
+
+
+def _sheet_order(item: tuple[tuple[str, int], str]) -> tuple[int, int, str]:
+    """Cells in reading order: by row, then column (B before AA)."""
+    (letter, row), _ = item
+    return row, len(letter), letter
+
+
+def _is_fuel_header(text: str) -> bool:
+    """A balance header cell naming a fuel, with or without its unit in brackets (原煤(万吨))."""
+    return bool(vocab.fuels().code(display_header(text)) or vocab.fuels().code(split_header_unit(text)[0]))
 
 
 def _balance_unit_problem(fuel: str, header: str, unit: str | None) -> str | None:
@@ -576,12 +581,13 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
                 continue
             value_columns.append((letters[match.positions[code]], code, match.written[code], unit, written_unit))
         value_headers = {letter: header for letter, _, header, _, _ in value_columns}
-        for letter, row_number in sorted(formulas.get(sheet, ()), key=lambda ref: (ref[1], len(ref[0]), ref[0])):
+        sheet_formulas = formulas.get(sheet, {})
+        for (letter, row_number), formula in sorted(sheet_formulas.items(), key=_sheet_order):
             if letter in value_headers and row_number > header_index + 1:
                 problems.append(
                     quarantine_row(
-                        FAMILY, source_file, formula_reason(letter, row_number),
-                        sheet=sheet, row=row_number, column=value_headers[letter],
+                        FAMILY, source_file, formula_reason(letter, row_number, formula),
+                        sheet=sheet, row=row_number, column=value_headers[letter], value=formula,
                     )
                 )  # fmt: skip
         long, quarantine = _finish_activity(frame, sheet, source_file, header_index, match, value_columns)

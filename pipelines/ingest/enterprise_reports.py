@@ -23,7 +23,9 @@ from pipelines.ingest.common import (
     RAGGED_COLUMN,
     Check,
     FileRead,
+    HeaderMatch,
     ReadResult,
+    TwoRowHeader,
     UnreadableFile,
     apply_checks,
     blank,
@@ -36,8 +38,14 @@ from pipelines.ingest.common import (
     check_required,
     check_unit,
     check_year,
+    column_letter,
+    combine_header_rows,
     eval_distinct,
     find_files,
+    formula_reason,
+    formulas_without_value,
+    header_row_continues,
+    header_row_text,
     is_total_label,
     lookup_ratio_unit,
     lookup_unit,
@@ -324,7 +332,13 @@ def _extract_workbook(path: Path, source_file: str, problems: list[dict[str, obj
     info_sheet = next((s for s in workbook.sheet_names if "基本信息" in name_key(s) or "企业信息" in name_key(s)), None)
     if info_sheet is None:
         raise UnreadableFile(f"workbook has no 基本信息 sheet (sheets: {', '.join(workbook.sheet_names)})")
-    base = _read_info_sheet(workbook, info_sheet)
+    # Formula cells whose result was never saved read as blank: they are named, never loaded as gaps.
+    formulas = formulas_without_value(path)
+    base, info_formulas = _read_info_sheet(workbook, info_sheet, formulas.get(info_sheet, {}))
+    if info_formulas:
+        # Every line carries the 基本信息 values: none of them can load without it.
+        problems.extend(quarantine_row(FAMILY, source_file, sheet=info_sheet, **where) for where in info_formulas)
+        return []
     # The year folder stands in for a missing 报告年度 (the template asks for both).
     folder_year = path.parent.name if re.fullmatch(r"\d{4}", path.parent.name) else None
     if base["report_year"][0] is None and folder_year:
@@ -346,57 +360,136 @@ def _extract_workbook(path: Path, source_file: str, problems: list[dict[str, obj
         if category is None:
             continue
         try:
-            rows, _ = read_sheet_rows(workbook, sheet)
+            rows, letters = read_sheet_rows(workbook, sheet)
         except UnreadableFile as problem:
             problems.append(quarantine_row(FAMILY, source_file, str(problem), sheet=sheet))
             continue
-        header_index = None
-        for index, row in enumerate(rows[:30]):
-            match = match_headers(row, vocab.WORKBOOK_LINE_FIELDS)
-            if {"source_name", "activity_value"} <= match.positions.keys():
-                header_index = index
-                break
-        if header_index is None:
-            problems.append(
-                quarantine_row(
-                    FAMILY,
-                    source_file,
-                    "no header row found (a row naming 燃料品种/排放源/项目 and 消耗量/活动水平/电量/热量); "
-                    "sheet skipped",
-                    sheet=sheet,
-                )
-            )
+        data_start, match, problem = _find_line_header(rows)
+        if match is None:
+            problems.append(quarantine_row(FAMILY, source_file, problem, sheet=sheet, row=data_start or None))
             continue
+        sheet_formulas = formulas.get(sheet, {})
         header_units = dict(match.units)
-        for index in range(header_index + 1, len(rows)):
+        for index in range(data_start, len(rows)):
             row = rows[index]
-            if all(cell is None or str(cell).strip() == "" for cell in row):
-                continue
             name_cell = row[match.positions["source_name"]]
             if is_total_label(name_cell) or is_total_label(row[0]):
+                continue  # a total, recomputed downstream; its SUM formulas are no line's figures
+            unsaved = [
+                (name, letters[position], sheet_formulas[(letters[position], index + 1)])
+                for name, position in sorted(match.positions.items(), key=lambda item: item[1])
+                if (letters[position], index + 1) in sheet_formulas and name in _READ_FROM_LINES
+            ]
+            if unsaved:
+                problems.extend(
+                    quarantine_row(
+                        FAMILY, source_file, formula_reason(letter, index + 1, formula),
+                        sheet=sheet, row=index + 1, column=match.written[name], value=formula,
+                    )
+                    for name, letter, formula in unsaved
+                )  # fmt: skip
+                continue
+            if all(cell is None or str(cell).strip() == "" for cell in row):
                 continue
             record = dict(common)
             record.update(source_sheet=sheet, source_row=index + 1, source_category=category)
             record[_HEADER_PREFIX + "source_category"] = f"工作表 {sheet}"
             for name, position in match.positions.items():
-                if name in INFO_FIELDS or name == "source_category":
+                if name not in _READ_FROM_LINES:
                     continue
                 record[name] = row[position]
                 record[_HEADER_PREFIX + name] = match.written[name]
-            # 排放因子(tCO2/MWh): the unit is in the header when the sheet has no unit column.
-            if record.get("emission_factor_unit") is None and "emission_factor" in header_units:
-                record["emission_factor_unit"] = header_units["emission_factor"]
-                record[_HEADER_PREFIX + "emission_factor_unit"] = match.written["emission_factor"]
+            # 排放因子(tCO2/MWh), 消耗量(万吨): the unit is in the header when the sheet has no unit column.
+            for value_field, unit_field in _HEADER_UNIT_FIELDS.items():
+                if record.get(unit_field) is None and value_field in header_units:
+                    record[unit_field] = header_units[value_field]
+                    record[_HEADER_PREFIX + unit_field] = match.written[value_field]
             records.append(record)
     if not records and len(problems) == problems_before:
         problems.append(quarantine_row(FAMILY, source_file, "workbook has no emission-source lines"))
     return records
 
 
-def _read_info_sheet(workbook, sheet: str) -> dict[str, tuple[str | None, int | None, str]]:
-    """基本信息: label then value on each row → {field: (value, Excel row, label as written)}."""
+# A value column whose header carries its unit in brackets stands in for the unit column.
+_HEADER_UNIT_FIELDS = {
+    "activity_value": "activity_unit",
+    "ncv": "ncv_unit",
+    "emission_factor": "emission_factor_unit",
+}
+_LINE_KEYS = ("source_name", "activity_value")
+# A line sheet's columns that are read (基本信息 fields and the category come from elsewhere).
+_READ_FROM_LINES = frozenset(FIELDS) - set(INFO_FIELDS) - {"source_category"}
+# The fields a line sheet's own columns hold (the others come from 基本信息 and the sheet name).
+_LINE_FIELDS = (
+    "source_name", "activity_value", "activity_unit", "ncv", "ncv_unit", "carbon_content",
+    "oxidation_rate", "emission_factor", "emission_factor_unit", "co2_t",
+)  # fmt: skip
+_NO_HEADER = (
+    "no header row found (a row naming 燃料品种/排放源/项目 and 消耗量/活动水平/电量/热量); sheet skipped"
+)
+
+
+@lru_cache(maxsize=4096)
+def _understood_line_header(text: str) -> bool:
+    return bool(match_headers([text], vocab.WORKBOOK_LINE_FIELDS).positions)
+
+
+def _find_line_header(rows: Sequence[Sequence[object]]) -> tuple[int, HeaderMatch | None, str | None]:
+    """(first line's index, header) of a line sheet, or (Excel row, None, why) when it has none.
+
+    The header is the first row (of the top 30) naming the line and its amount, or two rows read
+    as one (common.combine_header_rows): 燃料品种 merged down beside 消耗量 merged across 数值 |
+    单位, or 排放因子 over (tCO2/t). A second header row that cannot be read skips the sheet with a
+    reason quoting both rows, rather than loading figures under a guessed meaning.
+    """
+    fields = vocab.WORKBOOK_LINE_FIELDS
+    for index, row in enumerate(rows[:30]):
+        single = match_headers(row, fields)
+        if not single.positions:  # a title, a note or a blank row
+            continue
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        if header_row_continues(row, below, _understood_line_header, anchor=single.positions.get("source_name")):
+            combined = combine_header_rows(row, below, _understood_line_header)  # type: ignore[arg-type]
+            match = match_headers(combined.cells, fields)
+            if set(_LINE_KEYS) <= match.positions.keys() | single.positions.keys():
+                problem = _two_row_problem(combined, match)
+                if problem is None:
+                    return index + 2, match, None
+                reason = (
+                    f"header over rows {index + 1}–{index + 2} cannot be read: {problem}; rows found: "
+                    f"row {index + 1} [{header_row_text(row)}], row {index + 2} [{header_row_text(below)}]; "  # type: ignore[arg-type]
+                    "sheet skipped"
+                )
+                return index + 1, None, reason
+        if set(_LINE_KEYS) <= single.positions.keys():
+            return index + 1, single, None
+    return 0, None, _NO_HEADER
+
+
+def _two_row_problem(combined: TwoRowHeader, match: HeaderMatch) -> str | None:
+    """Why a two-row header cannot be used: a column neither row explains, a field twice or missing."""
+    fields = vocab.WORKBOOK_LINE_FIELDS
+    if combined.unread:
+        columns = "; ".join(f"column {column_letter(p)} '{written}' is not understood" for p, written in combined.unread)
+        return f"{columns} (known: {', '.join(fields[name][0] for name in _LINE_FIELDS)})"
+    if match.duplicates:
+        name, first, second = match.duplicates[0]
+        return f"columns '{first}' and '{second}' both mean {name}"
+    missing = match.missing(_LINE_KEYS)
+    if missing:
+        return "no column for " + " and ".join(" / ".join(fields[name][:3]) for name in missing)
+    return None
+
+
+def _read_info_sheet(
+    workbook, sheet: str, formulas: Mapping[tuple[str, int], str]
+) -> tuple[dict[str, tuple[str | None, int | None, str]], list[dict[str, object]]]:
+    """基本信息: label then value on each row → {field: (value, Excel row, label as written)}, and
+    where a value is a formula without a saved value (row, column, value, reason), if anywhere."""
     found: dict[str, tuple[str | None, int | None, str]] = {}
-    for index, row in enumerate(read_sheet_rows(workbook, sheet)[0]):
+    unsaved: list[dict[str, object]] = []
+    rows, letters = read_sheet_rows(workbook, sheet)
+    for index, row in enumerate(rows):
         cells = [cell for cell in row if cell is not None and str(cell).strip() != ""]
         if not cells:
             continue
@@ -405,9 +498,18 @@ def _read_info_sheet(workbook, sheet: str) -> dict[str, tuple[str | None, int | 
             name = next(iter(match.positions))
             if name not in found:
                 found[name] = (cells[1] if len(cells) > 1 else None, index + 1, match.written[name])
+                # The value cell is the first after the label that holds a value or a formula.
+                label_at = next(i for i, cell in enumerate(row) if cell is not None and str(cell).strip() != "")
+                for letter, cell in zip(letters[label_at + 1 :], row[label_at + 1 :], strict=True):
+                    formula = formulas.get((letter, index + 1))
+                    if formula is not None:
+                        reason = formula_reason(letter, index + 1, formula)
+                        unsaved.append({"row": index + 1, "column": match.written[name], "value": formula, "reason": reason})
+                    if formula is not None or (cell is not None and str(cell).strip() != ""):
+                        break
     for name in INFO_FIELDS:
         found.setdefault(name, (None, None, vocab.ENTERPRISE_FIELDS[name][0]))
-    return found
+    return found, unsaved
 
 
 # --------------------------------------------------------------------------------------------

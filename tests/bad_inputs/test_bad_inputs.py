@@ -172,6 +172,58 @@ def _drop_cached_results(path: Path) -> None:
             archive.writestr(name, data)
 
 
+@dataclass(frozen=True)
+class Merged:
+    """A header cell merged over `across` columns and `down` rows (calamine reads its first cell only)."""
+
+    text: str
+    across: int = 1
+    down: int = 1
+
+
+WORKBOOK_INFO = [
+    ("统一社会信用代码", CODE), ("企业名称", "兰州某水泥厂"), ("行政区划代码", "620102"), ("所属行业", "水泥"),
+    ("是否纳入碳市场", "否"), ("报告年度", 2020), ("提交日期", "2021-03-31"),
+]  # fmt: skip
+FUEL_HEADER = [["燃料品种", "消耗量", "单位", "低位发热量", "低位发热量单位", "单位热值含碳量(tC/TJ)", "碳氧化率(%)", "排放量(tCO2)"]]
+PROCESS_HEADER = [["排放源", "活动水平", "单位", "排放因子", "排放因子单位", "排放量(tCO2)"]]
+COAL_LINE = ["原煤", 1.5, "万吨", 20.908, "GJ/t", 26.37, 94, 28000]
+CLINKER_LINE = ["熟料生产", 800000, "吨", 0.538, "tCO2/t", 430400]
+
+
+def workbook(name: str, sheets: dict[str, tuple[list[list], list[list]]], info=WORKBOOK_INFO):
+    """A per-enterprise template workbook (§1b): 基本信息, then per line sheet a merged title row,
+    the header rows (cells may be Merged) and the lines (cells may be Formula)."""
+
+    def write_cell(sheet, row: int, col: int, cell) -> None:
+        if isinstance(cell, Formula):
+            sheet.write_formula(row, col, cell.text, None, _NO_CACHE if cell.cached is None else cell.cached)
+        elif isinstance(cell, Merged):
+            if cell.across == 1 and cell.down == 1:
+                sheet.write(row, col, cell.text)
+            else:
+                sheet.merge_range(row, col, row + cell.down - 1, col + cell.across - 1, cell.text)
+        elif cell is not None:
+            sheet.write(row, col, cell)
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        basic = book.add_worksheet("基本信息")
+        for row, (label, value) in enumerate(info):
+            write_cell(basic, row, 0, label)
+            write_cell(basic, row, 1, value)
+        for sheet_name, (header, lines) in sheets.items():
+            sheet = book.add_worksheet(sheet_name)
+            sheet.merge_range(0, 0, 0, 7, f"{sheet_name}排放")
+            for offset, row in enumerate([*header, *lines]):
+                for col, cell in enumerate(row):
+                    write_cell(sheet, 1 + offset, col, cell)
+        book.close()
+        _drop_cached_results(path)
+
+    return f"enterprise_reports/workbooks/2020/{name}", write
+
+
 # --------------------------------------------------------------------------------------------
 # Cases
 # --------------------------------------------------------------------------------------------
@@ -192,6 +244,7 @@ class Case:
 
 E = "enterprise_reports/export/"
 EXPORT = E + "a.csv"
+WB = "enterprise_reports/workbooks/2020/"
 
 
 def enterprise(case_id: str, bad: str | list[str], reason, column: str, *, row: int = 4, encoding="gbk", loaded=2, check=None) -> Case:
@@ -325,6 +378,84 @@ CASES: list[Case] = [
         {EXPORT: 2},
         check=lambda lines: (lines["submitted_on"].cast(pl.Utf8).unique().to_list() == ["2021-03-15"]) or pytest.fail("serial"),
     ),
+    # ---- enterprise reports: template workbooks ---------------------------------------------
+    Case(
+        "workbook_formula_without_cached_value_is_quarantined",
+        "enterprise",
+        [workbook("a.xlsx", {
+            "化石燃料燃烧": (FUEL_HEADER, [
+                COAL_LINE,
+                ["柴油", Formula("=1.2*100", None), "吨", None, None, None, None, 370],  # never calculated
+                ["合计", None, None, None, None, None, None, Formula("=SUM(H3:H4)", None)],  # totals are not lines
+            ]),
+            "工业生产过程": (PROCESS_HEADER, [
+                CLINKER_LINE[:5] + [Formula("=B3*D3", 430400)],  # a formula Excel saved reads as its value
+            ]),
+        })],
+        [(WB + "a.xlsx", "化石燃料燃烧", 4, "消耗量",
+          "cell B4 holds a formula without a saved value (=1.2*100); open and save the workbook in Excel")],
+        {WB + "a.xlsx": 2},
+        check=lambda lines: (lines.select("source_sheet", "source_row", "activity_value", "reported_co2_t").rows()
+                             == [("化石燃料燃烧", 3, 15000.0, 28000.0), ("工业生产过程", 3, 800000.0, 430400.0)])
+        or pytest.fail("the lines beside the formula did not load"),
+    ),
+    Case(
+        "workbook_info_formula_without_cached_value_stops_the_workbook",
+        "enterprise",
+        [workbook("a.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE])},
+                  info=[*WORKBOOK_INFO[:5], ("报告年度", Formula("=2019+1", None)), WORKBOOK_INFO[6]]),
+         workbook("b.xlsx", {"工业生产过程": (PROCESS_HEADER, [CLINKER_LINE])})],
+        [(WB + "a.xlsx", "基本信息", 6, "报告年度",
+          "cell B6 holds a formula without a saved value (=2019+1); open and save the workbook in Excel")],
+        {WB + "a.xlsx": 0, WB + "b.xlsx": 1},
+    ),
+    Case(
+        "workbook_two_row_header_is_read_as_one",
+        "enterprise",
+        [workbook("a.xlsx", {
+            "化石燃料燃烧": (
+                [[Merged("燃料品种", down=2), Merged("消耗量", across=2), None, Merged("低位发热量", across=2), None,
+                  "单位热值含碳量", "碳氧化率", Merged("排放量(tCO2)", down=2)],
+                 [None, "数值", "单位", "数值", "单位", "(tC/TJ)", "(%)", None]],
+                [COAL_LINE, ["柴油", 120, "吨", 42.652, "GJ/t", None, None, 370],
+                 ["合计", None, None, None, None, None, None, 28370]]),
+            "工业生产过程": (
+                [["排放源", Merged("活动水平", across=2), None, "排放因子", "排放量(tCO2)"],
+                 [None, "数值", "单位", "(tCO2/t)", None]],
+                [["熟料生产", 800000, "吨", 0.538, 430400]]),
+            "净购入电力": (
+                [[Merged("项目", down=2), Merged("电量", across=2), None, "排放因子"],
+                 [None, "数量", "单位", "tCO2/MWh"]],
+                [["净购入电力", 2, "亿千瓦时", 0.581]]),
+        })],
+        [],
+        {WB + "a.xlsx": 4},
+        check=lambda lines: (lines.select(
+            "source_sheet", "source_row", "source_name", "activity_value", "activity_unit", "activity_unit_original",
+            "ncv_gj_per_unit", "carbon_content_tc_per_tj", "emission_factor", "emission_factor_unit", "reported_co2_t",
+        ).rows() == [
+            ("化石燃料燃烧", 4, "原煤", 15000.0, "t", "万吨", 20.908, 26.37, None, None, 28000.0),
+            ("化石燃料燃烧", 5, "柴油", 120.0, "t", "吨", 42.652, None, None, None, 370.0),
+            ("工业生产过程", 4, "熟料生产", 800000.0, "t", "吨", None, None, 0.538, "tCO2/t", 430400.0),
+            ("净购入电力", 4, "净购入电力", 200000.0, "MWh", "亿千瓦时", None, None, 0.581, "tCO2/MWh", None),
+        ] and lines["oxidation_fraction"].to_list()[:2] == [pytest.approx(0.94), None]) or pytest.fail("two-row header"),
+    ),
+    Case(
+        "workbook_two_row_header_not_understood_skips_the_sheet",
+        "enterprise",
+        [workbook("a.xlsx", {
+            "化石燃料燃烧": (FUEL_HEADER, [COAL_LINE]),
+            "净购入热力": (
+                [[Merged("项目", down=2), Merged("热量", across=2), None, "排放因子"],
+                 [None, "数量", "计量", "(tCO2/GJ)"]],
+                [["净购入热力", 5, "万百万千焦", 0.11]]),
+        })],
+        [(WB + "a.xlsx", "净购入热力", 2, None,
+          "header over rows 2–3 cannot be read: column C '热量 / 计量' is not understood (known: 排放源, 活动水平, "
+          "活动水平单位, 低位发热量, 低位发热量单位, 单位热值含碳量(tC/TJ), 碳氧化率(%), 排放因子, 排放因子单位, 排放量(tCO2)); "
+          "rows found: row 2 ['项目', '热量', '', '排放因子'], row 3 ['', '数量', '计量', '(tCO2/GJ)']; sheet skipped")],
+        {WB + "a.xlsx": 1},
+    ),
     # ---- exchange prices ---------------------------------------------------------------------
     Case("price_low_above_high", "prices",
          [prices([GOOD_PRICE, GOOD_PRICE_2, "2019-06-05,HBEA,28,27,29,28,,100,2800,挂牌"])],
@@ -384,7 +515,7 @@ CASES: list[Case] = [
     Case("balance_formula_without_cached_value_is_quarantined", "energy",
          [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["终端消费量", Formula("=B5*2", None), 4, None, None]]})],
          [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "原煤",
-           "cell B6 holds a formula without a saved value; open and save the workbook in Excel")],
+           "cell B6 holds a formula without a saved value (=B5*2); open and save the workbook in Excel")],
          {"energy_statistics/energy_balance/gansu_2015.xlsx": 3}),
     Case("balance_numbers_stored_as_text_are_read_as_numbers", "energy",
          [balance("gansu_2015.xlsx", {"620100 兰州市": [["一次能源生产量", "1,500.5", "３", None, None]]})],
@@ -441,7 +572,7 @@ CASES: list[Case] = [
          [activity("a.xlsx", [["620000", "甘肃省", 2015, Formula("=1+1", None), 2600],
                               ["620000", "甘肃省", 2016, Formula("=7000+200", 7200), 2610]])],
          [("energy_statistics/activity/a.xlsx", "Sheet1", 2, "地区生产总值(亿元)",
-           "cell D2 holds a formula without a saved value; open and save the workbook in Excel")],
+           "cell D2 holds a formula without a saved value (=1+1); open and save the workbook in Excel")],
          {"energy_statistics/activity/a.xlsx": 3},
          extra={"table": "activity_statistics"},
          check=lambda rows: (sorted(rows["value_original"].to_list()) == [2600.0, 2610.0, 7200.0]) or pytest.fail("formula")),

@@ -14,7 +14,11 @@ from pipelines.ingest.common import (
     apply_checks,
     check_number,
     column_letter,
+    combine_header_rows,
     decode_to_utf8,
+    formula_reason,
+    formulas_without_value,
+    header_row_continues,
     lookup_ratio_unit,
     lookup_unit,
     match_headers,
@@ -203,3 +207,83 @@ def test_empty_results_have_the_full_schemas():
         for table, frame in result.tables.items():
             assert frame.schema == RAW_SCHEMAS[table]
         assert result.quarantine.schema == RAW_SCHEMAS["quarantine"]
+
+
+# ---- headers over two rows, formulas without a saved value ------------------------------------
+
+
+def _line_header(text: str) -> bool:
+    return bool(match_headers([text], vocab.WORKBOOK_LINE_FIELDS).positions)
+
+
+def _fuel_header(text: str) -> bool:
+    return vocab.fuels().code(text) is not None
+
+
+def test_two_row_header_reads_groups_units_and_value_words():
+    upper = ["燃料品种", "消耗量", None, "低位发热量", None, "排放因子", "碳氧化率", "备注"]
+    lower = [None, "数值", "单位", "数值", "单位", "tCO2/t", "(%)", None]
+    assert header_row_continues(upper, lower, _line_header, anchor=0)
+    combined = combine_header_rows(upper, lower, _line_header)
+    assert combined.cells == ["燃料品种", "消耗量", "单位", "低位发热量", "低位发热量单位", "排放因子(tCO2/t)", "碳氧化率(%)", "备注"]
+    assert combined.unread == []
+    match = match_headers(combined.cells, vocab.WORKBOOK_LINE_FIELDS)
+    assert match.positions == {
+        "source_name": 0, "activity_value": 1, "activity_unit": 2, "ncv": 3, "ncv_unit": 4,
+        "emission_factor": 5, "oxidation_rate": 6,
+    }  # fmt: skip
+    assert match.units["emission_factor"] == "tCO2/t"
+
+
+def test_two_row_header_names_what_it_cannot_read():
+    combined = combine_header_rows(["项目", "热量", None], [None, "数量", "计量"], _line_header)
+    assert combined.unread == [(2, "热量 / 计量")]
+
+
+def test_data_rows_and_unit_rows_do_not_continue_a_header():
+    header = ["燃料品种", "消耗量", "单位"]
+    assert not header_row_continues(header, ["原煤", "1.5", "万吨"], _line_header, anchor=0)  # a line
+    assert not header_row_continues(header, [None, "1.5", "万吨"], _line_header, anchor=0)  # a line without a name
+    assert not header_row_continues(header, [None, "很多", "万吨"], _line_header, anchor=0)  # text, but no header
+    assert not header_row_continues(header, [None, None, None], _line_header, anchor=0)
+    # The energy balance unit row under the fuel header is not a second header row.
+    assert not header_row_continues(["项目", "原煤", "天然气"], [None, "万吨", "亿立方米"], _fuel_header, anchor=0)
+
+
+def test_two_row_energy_header_takes_the_fuels_from_the_lower_row():
+    upper = ["项目", "煤炭及油气", None, "电力及热力", None]
+    lower = [None, "原煤", "天然气", "电力", "热力"]
+    assert header_row_continues(upper, lower, _fuel_header, anchor=0)
+    assert combine_header_rows(upper, lower, _fuel_header).cells == ["项目", "原煤", "天然气", "电力", "热力"]
+
+
+def test_formulas_without_value_gives_the_formula_and_follows_shared_formulas(tmp_path):
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / "f.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("化石燃料燃烧")
+    sheet.write_row(1, 0, [1, 2])
+    sheet.write_row(2, 0, [3, 4])
+    sheet.write_formula(1, 3, "=A2*B2", None, 2)
+    sheet.write_formula(2, 3, "=A3*B3", None, 12)
+    sheet.write_formula(3, 3, "=SUM(D2:D3)", None, 14)  # saved: not reported
+    book.close()
+    # As a program writes a filled-down formula it never calculated: shared, without <v>.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = re.sub(r'<c r="D2"><f>A2\*B2</f><v>2</v></c>', '<c r="D2"><f t="shared" ref="D2:D3" si="0">A2*B2</f></c>', xml)
+    xml = re.sub(r'<c r="D3"><f>A3\*B3</f><v>12</v></c>', '<c r="D3"><f t="shared" si="0"/></c>', xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert formulas_without_value(path) == {"化石燃料燃烧": {("D", 2): "=A2*B2", ("D", 3): "=A2*B2, shared from D2"}}
+    assert formula_reason("D", 3, "=A2*B2, shared from D2") == (
+        "cell D3 holds a formula without a saved value (=A2*B2, shared from D2); open and save the workbook in Excel"
+    )
+    assert formulas_without_value(tmp_path / "missing.xlsx") == {}

@@ -377,3 +377,62 @@ def test_template_workbook_bad_line_keeps_the_others(inbox):
             "(known: 立方米, m³, Nm³, 万立方米, 万m³, 万Nm³, 亿立方米, 亿m³)",
         ),
     ]
+
+
+def _workbook_with_fuel_sheet(path: Path, header_rows: list[list], lines: list[list], merges=()) -> Path:
+    """基本信息 as in the template, and a 化石燃料燃烧 sheet with the given header rows and lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(path)
+    info = book.add_worksheet("基本信息")
+    for row, (label, value) in enumerate(
+        [("统一社会信用代码", CODE), ("企业名称", "兰州某水泥厂"), ("行政区划代码", "620102"), ("所属行业", "水泥"),
+         ("是否纳入碳市场", "否"), ("报告年度", 2020)]
+    ):  # fmt: skip
+        info.write_row(row, 0, [label, value])
+    fuel = book.add_worksheet("化石燃料燃烧")
+    for first_row, first_col, last_row, last_col, text in merges:
+        fuel.merge_range(first_row, first_col, last_row, last_col, text)
+    for offset, row in enumerate([*header_rows, *lines]):
+        for col, cell in enumerate(row):
+            if cell is not None:
+                fuel.write(offset, col, cell)
+    book.close()
+    return path
+
+
+def test_two_row_header_with_merged_groups(inbox):
+    path = _workbook_with_fuel_sheet(
+        inbox / "enterprise_reports/workbooks/2020/a.xlsx",
+        [[None, None, None, None, None, "单位热值含碳量"], [None, "数值", "单位", "数值", "单位", "(tC/TJ)"]],
+        [["原煤", 1.5, "万吨", 20908, "kJ/kg", 26.37], ["天然气", 300, "万立方米", 389.31, "GJ/万Nm3", None]],
+        merges=[(0, 0, 1, 0, "燃料品种"), (0, 1, 0, 2, "消耗量"), (0, 3, 0, 4, "低位发热量")],
+    )
+    result = read_enterprise_workbook(path, inbox)
+    assert result.quarantine.is_empty()
+    lines = result.tables["enterprise_report_lines"]
+    assert lines.select("source_row", "fuel_code", "activity_value", "activity_unit", "carbon_content_tc_per_tj").rows() == [
+        (3, "raw_coal", 15000.0, "t", 26.37),
+        (4, "natural_gas", 300.0, "10^4Nm3", None),
+    ]
+    assert lines["ncv_gj_per_unit"].to_list() == [pytest.approx(20.908), pytest.approx(389.31)]
+
+
+def test_a_line_without_a_name_under_the_header_is_a_line_not_a_header_row(inbox):
+    path = _workbook_with_fuel_sheet(
+        inbox / "enterprise_reports/workbooks/2020/a.xlsx",
+        [["燃料品种", "消耗量", "单位"]],
+        [[None, "很多", "万吨"], ["原煤", 1.5, "万吨"]],
+    )
+    result = read_enterprise_workbook(path, inbox)
+    assert result.tables["enterprise_report_lines"]["source_row"].to_list() == [3]
+    assert ("化石燃料燃烧", 2, "燃料品种", "燃料品种 is empty; this field is required") in result.quarantine.select(
+        "source_sheet", "source_row", "column_name", "reason"
+    ).rows()
+
+
+def test_a_header_unit_stands_in_for_a_missing_unit_column(inbox):
+    path = _workbook_with_fuel_sheet(
+        inbox / "enterprise_reports/workbooks/2020/a.xlsx", [["燃料品种", "消耗量(万吨)"]], [["原煤", 1.5]]
+    )
+    lines = read_enterprise_workbook(path, inbox).tables["enterprise_report_lines"]
+    assert lines.select("activity_value", "activity_unit", "activity_unit_original").rows() == [(15000.0, "t", "万吨")]
