@@ -23,11 +23,14 @@ MAX_DOMINANT_SHARE = 0.80
 
 REASON_FEW = "fewer_than_3_enterprises"
 REASON_DOMINANT = "dominant_enterprise_over_80pct"
+# Hidden because a published total and its other parts would give a suppressed value by
+# subtraction (a city's total minus its visible counties, a region's process total minus its
+# visible process sectors).
+REASON_SECONDARY = "secondary_to_protect_a_suppressed_cell"
 
 # Aggregate marts copied as they are (no enterprise data in them).
 COPIED_TABLES = (
     "dim_region",
-    "fct_region_year",
     "fct_target_progress",
     "fct_recalculation",
     "fct_market_daily",
@@ -35,7 +38,52 @@ COPIED_TABLES = (
     "fct_market_yearly",
 )
 
+# Reference tables a public page needs for names, units and sources (plan documents, factor
+# sources and exchange names are public; nothing in them is about an enterprise).
+COPIED_REFERENCE_TABLES = (
+    "ref_targets",
+    "ref_indicators",
+    "ref_fuels",
+    "ref_enterprise_sectors",
+    "ref_energy_balance_items",
+    "ref_industrial_processes",
+    "ref_exchanges",
+)
+
 FORBIDDEN_COLUMNS = ("credit_code", "enterprise_name")
+
+
+def secondary_suppression(values: dict, hidden: set, constraints: list[tuple[object, list]]) -> set:
+    """The cells to hide as well, so that no published sum gives away a hidden cell.
+
+    values: cell -> value; hidden: the cells suppressed by the rule; constraints: (total, parts)
+    with total = sum(parts). A constraint leaks when exactly one of its non-zero members is
+    hidden (the total minus the visible parts, or the total itself). Then the smallest visible
+    part is hidden too (the total if it is the only one left); repeated until no constraint
+    leaks. Returns the extra cells. Hidden only grows, so this ends.
+    """
+    hidden = set(hidden)
+    extra: set = set()
+
+    def nonzero(cell) -> bool:
+        value = values.get(cell)
+        return value is not None and value == value and value != 0  # not NULL, not NaN, not 0
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in constraints:
+            members = [cell for cell in (total, *parts) if nonzero(cell)]
+            if sum(1 for cell in members if cell in hidden) != 1:
+                continue
+            visible_parts = sorted((cell for cell in members if cell not in hidden and cell != total),
+                                   key=lambda cell: (abs(values[cell]), str(cell)))
+            choice = visible_parts[0] if visible_parts else (total if total in members and total not in hidden else None)
+            if choice is not None:
+                hidden.add(choice)
+                extra.add(choice)
+                changed = True
+    return extra
 
 
 def _suppression_sql(n: str, top: str, total: str) -> tuple[str, str]:
@@ -115,6 +163,137 @@ def _process_contributions_sql(con: duckdb.DuckDBPyConnection, lines_ok: bool = 
     """
 
 
+def _suppress_process_totals_and_cells(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.fct_energy_emissions and marts.fct_region_year of the public file.
+
+    Process emissions come from enterprise reports, so both the process cells (region × year ×
+    sector × fuel) and each region-year's process total (co2_process_t, and co2_with_process_t
+    and co2e_t, which contain it) follow the rule; then secondary suppression keeps every
+    published sum from giving a hidden value away: a region's total = its process cells, and
+    a parent's total (or cell) = its children's.
+    """
+    suppressed, reason = _suppression_sql("s.n", "s.top", "s.total")
+    con.execute(f"""
+        CREATE TEMP TABLE region_flagged AS
+        with per as (
+            select region_code, year, credit_code, sum(co2_t) as co2_t from process_contrib group by all
+        ), s as (
+            select region_code, year, count(distinct credit_code) as n, max(co2_t) as top, sum(co2_t) as total
+            from per group by all
+        )
+        select f.*, coalesce(f.co2_process_t, 0) > 0 and {suppressed} as process_suppressed,
+               case when coalesce(f.co2_process_t, 0) > 0 then {reason} end as process_suppression_reason
+        from full_db.marts.fct_region_year f
+        left join s on s.region_code = f.region_code and s.year = f.year
+    """)
+    parents = dict(con.execute("select region_code, parent_code from full_db.marts.dim_region where parent_code is not null").fetchall())
+    values: dict = {}
+    hidden: set = set()
+    for region, year, value, is_hidden in con.execute(
+        "select region_code, year, co2_process_t, process_suppressed from region_flagged"
+    ).fetchall():
+        values[("total", region, year)] = value
+        if is_hidden:
+            hidden.add(("total", region, year))
+    cells_of: dict = {}
+    for region, year, sector, fuel, value, is_hidden in con.execute(
+        "select region_code, year, sector_code, fuel_code, co2_t, suppressed from energy_flagged where is_process"
+    ).fetchall():
+        cell = ("cell", region, year, sector, fuel)
+        values[cell] = value
+        cells_of.setdefault((region, year), []).append(cell)
+        if is_hidden:
+            hidden.add(cell)
+    constraints: list[tuple[object, list]] = [(("total", r, y), cells) for (r, y), cells in cells_of.items()]
+    children: dict = {}
+    for cell in values:
+        parent = parents.get(cell[1])
+        if parent is not None:
+            parent_cell = (cell[0], parent, *cell[2:])
+            if parent_cell in values:
+                children.setdefault(parent_cell, []).append(cell)
+    constraints += list(children.items())
+    extra = secondary_suppression(values, hidden, constraints)
+    con.execute("CREATE TEMP TABLE secondary (kind VARCHAR, region_code VARCHAR, year INTEGER, sector_code VARCHAR, fuel_code VARCHAR)")
+    if extra:
+        con.executemany("INSERT INTO secondary VALUES (?, ?, ?, ?, ?)",
+                        [(cell[0], cell[1], cell[2], *(cell[3:] if cell[0] == "cell" else (None, None))) for cell in sorted(extra, key=str)])
+    con.execute(f"""
+        CREATE TABLE marts.fct_energy_emissions AS
+        with e as (
+            select f.* replace (
+                f.suppressed or s.kind is not null as suppressed,
+                coalesce(f.suppression_reason, case when s.kind is not null then '{REASON_SECONDARY}' end) as suppression_reason
+            )
+            from energy_flagged f
+            left join secondary s on s.kind = 'cell' and f.is_process and s.region_code = f.region_code and s.year = f.year
+                and s.sector_code is not distinct from f.sector_code and s.fuel_code is not distinct from f.fuel_code
+        )
+        select * replace (
+            case when suppressed then null else activity_value end as activity_value,
+            case when suppressed then null else energy_tce end as energy_tce,
+            case when suppressed then null else co2_t end as co2_t,
+            case when suppressed then null else ch4_t end as ch4_t,
+            case when suppressed then null else n2o_t end as n2o_t,
+            case when suppressed then null else co2e_t end as co2e_t,
+            case when suppressed then null else source_files end as source_files
+        ) from e
+    """)
+    con.execute(f"""
+        CREATE TABLE marts.fct_region_year AS
+        with r as (
+            select f.* replace (
+                coalesce(f.process_suppressed, false) or s.kind is not null as process_suppressed,
+                coalesce(case when f.process_suppressed then f.process_suppression_reason end,
+                         case when s.kind is not null then '{REASON_SECONDARY}' end) as process_suppression_reason
+            )
+            from region_flagged f
+            left join secondary s on s.kind = 'total' and s.region_code = f.region_code and s.year = f.year
+        )
+        select * replace (
+            case when process_suppressed then null else co2_process_t end as co2_process_t,
+            case when process_suppressed then null else co2_with_process_t end as co2_with_process_t,
+            case when process_suppressed then null else co2e_t end as co2e_t
+        ) from r
+    """)
+    con.execute("DROP TABLE energy_flagged")
+    con.execute("DROP TABLE region_flagged")
+    con.execute("DROP TABLE secondary")
+
+
+def _secondary_in_hierarchy(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...], value: str, nulled: tuple[str, ...]) -> int:
+    """Secondary suppression in a published table whose rows add up region by region (a parent's
+    row = its children's rows with the same other keys): hide the smallest visible sibling where
+    one hidden child could be computed from the parent. Returns the rows hidden."""
+    parents = dict(con.execute("select region_code, parent_code from marts.dim_region where parent_code is not null").fetchall())
+    other = ", ".join(keys)
+    values: dict = {}
+    hidden: set = set()
+    for row in con.execute(f"select region_code, {other}, {value}, suppressed from marts.{table}").fetchall():
+        cell, amount, is_hidden = tuple(row[:-2]), row[-2], row[-1]
+        # A hidden cell holds at least one enterprise: non-zero, its value unknown here (NULL).
+        values[cell] = 1.0 if is_hidden else amount
+        if is_hidden:
+            hidden.add(cell)
+    children: dict = {}
+    for cell in values:
+        parent = (parents.get(cell[0]), *cell[1:])
+        if parent in values:
+            children.setdefault(parent, []).append(cell)
+    extra = secondary_suppression(values, hidden, list(children.items()))
+    if extra:
+        matches = " and ".join(f"t.{column} = x.{column}" for column in ("region_code", *keys))
+        con.execute(f"create temp table extra_cells as select * from (values {', '.join(['(' + ', '.join(['?'] * (1 + len(keys))) + ')'] * len(extra))}) x(region_code, {other})",
+                    [item for cell in sorted(extra, key=str) for item in cell])
+        assignments = ", ".join(f"{column} = null" for column in nulled)
+        con.execute(f"""
+            update marts.{table} t set {assignments}, suppressed = true, suppression_reason = '{REASON_SECONDARY}'
+            from extra_cells x where {matches}
+        """)
+        con.execute("drop table extra_cells")
+    return len(extra)
+
+
 def build_public_warehouse(full_db: Path, public_db: Path) -> dict:
     """Write public_db (replaced if present) from full_db; returns {table: rows}."""
     public_db = Path(public_db)
@@ -127,6 +306,9 @@ def build_public_warehouse(full_db: Path, public_db: Path) -> dict:
         con.execute("CREATE SCHEMA marts")
         for table in COPIED_TABLES:
             con.execute(f"CREATE TABLE marts.{table} AS SELECT * FROM full_db.marts.{table}")
+        con.execute("CREATE SCHEMA reference")
+        for table in COPIED_REFERENCE_TABLES:
+            con.execute(f"CREATE TABLE reference.{table} AS SELECT * FROM full_db.reference.{table}")
 
         # enterprise contributions to each process cell
         try:
@@ -135,7 +317,7 @@ def build_public_warehouse(full_db: Path, public_db: Path) -> dict:
             con.execute(f"CREATE TEMP TABLE process_contrib AS {_process_contributions_sql(con, lines_ok=False)}")
         suppressed, reason = _suppression_sql("s.n", "s.top", "s.total")
         con.execute(f"""
-            CREATE TABLE marts.fct_energy_emissions AS
+            CREATE TEMP TABLE energy_flagged AS
             with s as (
                 select region_code, year, sector_code, count(distinct credit_code) as n,
                        max(co2_t) as top, sum(co2_t) as total
@@ -148,16 +330,9 @@ def build_public_warehouse(full_db: Path, public_db: Path) -> dict:
                 from full_db.marts.fct_energy_emissions f
                 left join s on s.region_code = f.region_code and s.year = f.year and s.sector_code = f.sector_code
             )
-            select * replace (
-                case when suppressed then null else activity_value end as activity_value,
-                case when suppressed then null else energy_tce end as energy_tce,
-                case when suppressed then null else co2_t end as co2_t,
-                case when suppressed then null else ch4_t end as ch4_t,
-                case when suppressed then null else n2o_t end as n2o_t,
-                case when suppressed then null else co2e_t end as co2e_t,
-                case when suppressed then null else source_files end as source_files
-            ) from e
+            select * from e
         """)
+        _suppress_process_totals_and_cells(con)
 
         # market enterprises' emissions per region-year
         suppressed, reason = _suppression_sql("s.n", "s.top", "s.total")
@@ -207,6 +382,9 @@ def build_public_warehouse(full_db: Path, public_db: Path) -> dict:
                    {reason} as suppression_reason
             from s order by all
         """)
+        _secondary_in_hierarchy(con, "fct_market_coverage", ("year",), "ets_verified_co2_t",
+                                ("ets_enterprises_count", "ets_verified_co2_t", "ets_verified_direct_co2_t", "coverage_share", "direct_coverage_share"))
+        _secondary_in_hierarchy(con, "agg_enterprise_sector_year", ("year", "sector_code"), "co2_t", ("enterprise_count", "co2_t"))
         con.execute("DROP TABLE process_contrib")
         con.execute("DETACH full_db")
         bad = con.execute(

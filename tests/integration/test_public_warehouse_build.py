@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.paths import SAMPLE_DIR
-from tests.integration.build_helpers import query, run_nightly_build
+from pipelines.public_warehouse import COPIED_REFERENCE_TABLES
+from tests.integration.build_helpers import query
 
 pytestmark = pytest.mark.integration
 
@@ -20,11 +20,8 @@ XSS_NAME = "<script>alert(1)</script>某化工厂"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("warehouse")
-    result = run_nightly_build(SAMPLE_DIR, folder)
-    assert result.success, "the nightly build failed on the bundled sample"
-    return folder
+def warehouse(sample_warehouse) -> Path:
+    return sample_warehouse
 
 
 def test_public_file_beside_the_full_one(warehouse):
@@ -36,8 +33,9 @@ def test_public_file_beside_the_full_one(warehouse):
 
 def test_only_aggregate_marts(warehouse):
     tables = query(warehouse / "ghg_public.duckdb", "select table_schema, table_name from information_schema.tables")
-    assert {schema for schema, _ in tables} == {"marts"}
-    assert {table for _, table in tables} == AGGREGATE_TABLES
+    assert {schema for schema, _ in tables} == {"marts", "reference"}
+    assert {table for schema, table in tables if schema == "marts"} == AGGREGATE_TABLES
+    assert {table for schema, table in tables if schema == "reference"} == set(COPIED_REFERENCE_TABLES)
     columns = {c for (c,) in query(warehouse / "ghg_public.duckdb", "select column_name from information_schema.columns")}
     assert not columns & {"credit_code", "enterprise_name"}
 
@@ -71,7 +69,8 @@ def test_small_cells_are_suppressed_with_a_reason(warehouse):
         select suppression_reason, count(*), count(co2_t) from marts.fct_energy_emissions
         where is_process and suppressed group by all""")
     reasons = {reason for reason, _, _ in rows}
-    assert reasons <= {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct"} and reasons
+    assert reasons <= {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct", "secondary_to_protect_a_suppressed_cell"}
+    assert {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct"} <= reasons
     assert all(non_null == 0 for _, _, non_null in rows)
     assert query(warehouse / "ghg_public.duckdb",
                  "select count(*) from marts.fct_energy_emissions where not is_process and suppressed") == [(0,)]
@@ -84,3 +83,22 @@ def test_target_progress_equals_the_full_one(warehouse):
     sql = "select * from marts.fct_target_progress order by all"
     full = query(warehouse / "ghg.duckdb", sql)
     assert full and query(warehouse / "ghg_public.duckdb", sql) == full
+
+
+def test_no_published_process_total_gives_away_a_suppressed_one(warehouse):
+    """A parent's process CO2 minus its visible children never equals one hidden child."""
+    public = warehouse / "ghg_public.duckdb"
+    rows = query(public, """
+        select r.year, d.parent_code, count(*) filter (where r.process_suppressed) as hidden,
+               bool_or(p.process_suppressed) as parent_hidden
+        from marts.fct_region_year r
+        join marts.dim_region d using (region_code)
+        join marts.fct_region_year p on p.region_code = d.parent_code and p.year = r.year
+        where coalesce(r.co2_process_t, 0) > 0 or r.process_suppressed
+        group by all
+    """)
+    assert rows
+    assert [row for row in rows if row[2] == 1 and not row[3]] == []
+    # and the hidden totals are NULL, never 0
+    assert query(public, "select count(*) from marts.fct_region_year where process_suppressed and "
+                         "(co2_process_t is not null or co2_with_process_t is not null or co2e_t is not null)") == [(0,)]

@@ -13,8 +13,10 @@ from pipelines.public_warehouse import (
     MIN_ENTERPRISES,
     REASON_DOMINANT,
     REASON_FEW,
+    REASON_SECONDARY,
     build_public_warehouse,
     publish_public_warehouse,
+    secondary_suppression,
 )
 
 # county -> [(credit_code, name, process CO2 t)]; all in city 620100, province 620000
@@ -52,7 +54,8 @@ def _make_full(path: Path, with_lines: bool = True) -> None:
         for county in CELLS:
             city = county[:4] + "00"
             con.execute("INSERT INTO marts.dim_region VALUES (?, ?, 'county', ?, '620000', ?)", [county, f"县{county}", city, city])
-        con.execute("CREATE TABLE marts.fct_region_year AS SELECT '620000' AS region_code, 2020 AS year, 1000.0 AS co2_t")
+        con.execute("CREATE TABLE marts.fct_region_year (region_code VARCHAR, year INTEGER, co2_t DOUBLE, co2_process_t DOUBLE, "
+                    "co2_with_process_t DOUBLE, co2e_t DOUBLE)")
         con.execute("CREATE TABLE marts.fct_target_progress AS SELECT '620000' AS region_code, 2020 AS year, 0.5 AS progress")
         con.execute("CREATE TABLE marts.fct_recalculation AS SELECT '620000' AS region_code, 2020 AS year, 0.0 AS delta_t")
         for grain in ("daily", "monthly", "yearly"):
@@ -65,6 +68,8 @@ def _make_full(path: Path, with_lines: bool = True) -> None:
                     "report_year INTEGER, data_status VARCHAR, submitted_on DATE, source_file VARCHAR, source_category VARCHAR, "
                     "source_name VARCHAR, activity_value DOUBLE, emission_factor DOUBLE, emission_factor_unit VARCHAR)")
         con.execute("CREATE TABLE reference.ref_industrial_processes AS SELECT 'limestone' AS process_code, '石灰石分解|limestone' AS aliases")
+        for table in ("ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items", "ref_exchanges"):
+            con.execute(f"CREATE TABLE reference.{table} AS SELECT 'code' AS code, 'public source' AS source")
         for county, code, name, co2 in _enterprises():
             con.execute("INSERT INTO marts.fct_enterprise_year VALUES (?, ?, ?, ?, 'building_materials', ?, ?, 0, ?, 'verified')",
                         [code, name, YEAR, county, county in ETS_COUNTIES, co2, co2])
@@ -87,6 +92,7 @@ def _make_full(path: Path, with_lines: bool = True) -> None:
             for region in (county, county[:4] + "00", "620000"):
                 totals[region] = totals.get(region, 0.0) + co2
         for region, co2 in totals.items():
+            con.execute("INSERT INTO marts.fct_region_year VALUES (?, ?, 20, ?, ?, ?)", [region, YEAR, co2, 20 + co2, 21 + co2])
             con.execute("INSERT INTO marts.fct_energy_emissions VALUES (?, ?, 'process_limestone', 'none', true, ?, 't', NULL, 'x', ?, NULL, NULL, ?, "
                         "'f', 'AR5', 'enterprise_report_emission_factor', ['r.xlsx'])", [region, YEAR, co2, co2, co2])
             con.execute("INSERT INTO marts.fct_energy_emissions VALUES (?, ?, 'industry', 'coal', false, 10, 't', 7, 'x', 20, 0.1, 0.1, 21, "
@@ -121,7 +127,9 @@ def test_process_cells_suppressed_by_the_rule(public_db):
     assert rows["620103"] == (None, True, REASON_DOMINANT)
     assert rows["620104"] == (300.0, False, None)
     assert rows["620201"] == (None, True, REASON_FEW)
-    assert rows["620100"][1] is False  # 8 enterprises, largest 900 of 1520
+    # Lanzhou passes the rule (8 enterprises, largest 900 of 1520), but Gansu's total minus
+    # Lanzhou's would give Jiayuguan's single plant: Lanzhou is hidden as well.
+    assert rows["620100"] == (None, True, REASON_SECONDARY)
     # the old self-reported version (1e6 t) does not count towards dominance
     assert rows["620000"][1] is False
     # statistics-based (combustion) rows are never suppressed and keep their values
@@ -148,15 +156,22 @@ def test_market_coverage_suppressed(public_db):
     rows = {r[0]: r[1:] for r in _q(public_db, "SELECT region_code, ets_verified_co2_t, coverage_share, suppressed, suppression_reason "
                                                "FROM marts.fct_market_coverage")}
     assert rows["620200"] == (None, None, True, REASON_FEW)
-    assert rows["620100"] == (520.0, 0.17, False, None)
+    # Lanzhou alone passes, but Gansu minus Lanzhou would be Jiayuguan's single enterprise.
+    assert rows["620100"] == (None, None, True, REASON_SECONDARY)
+    assert rows["620000"] == (1020.0, 0.204, False, None)
 
 
 def test_only_aggregate_marts(public_db):
     tables = _q(public_db, "SELECT table_schema, table_name FROM information_schema.tables ORDER BY 1, 2")
-    assert {s for s, _ in tables} == {"marts"}
-    assert {t for _, t in tables} == {
+    assert {s for s, _ in tables} == {"marts", "reference"}
+    assert {t for s, t in tables if s == "marts"} == {
         "agg_enterprise_sector_year", "dim_region", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
         "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_year", "fct_target_progress",
+    }
+    # Public reference data only (names, units, plan sources), no enterprise registry.
+    assert {t for s, t in tables if s == "reference"} == {
+        "ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items",
+        "ref_industrial_processes", "ref_exchanges",
     }
     columns = {c for (c,) in _q(public_db, "SELECT column_name FROM information_schema.columns")}
     assert not columns & {"credit_code", "enterprise_name"}
@@ -188,3 +203,41 @@ def test_publish_replaces_atomically_and_leaves_no_temp(public_db):
     folder = public_db.parent
     assert not [p for p in folder.iterdir() if "tmp" in p.name]
     assert _q(public_db, "SELECT count(*) FROM marts.fct_target_progress") == [(1,)]
+
+
+def test_region_totals_of_process_emissions_follow_the_rule(public_db):
+    rows = {r[0]: r[1:] for r in _q(public_db, "SELECT region_code, co2_t, co2_process_t, co2_with_process_t, co2e_t, "
+                                               "process_suppressed, process_suppression_reason FROM marts.fct_region_year")}
+    # Combustion CO2 (energy statistics) is never suppressed; what contains process CO2 is.
+    assert rows["620102"] == (20.0, None, None, None, True, REASON_FEW)
+    assert rows["620103"] == (20.0, None, None, None, True, REASON_DOMINANT)
+    assert rows["620104"] == (20.0, 300.0, 320.0, 321.0, False, None)
+    assert rows["620200"] == (20.0, None, None, None, True, REASON_FEW)
+    assert rows["620100"] == (20.0, None, None, None, True, REASON_SECONDARY)
+    assert rows["620000"] == (20.0, 2020.0, 2040.0, 2041.0, False, None)
+
+
+def test_no_published_sum_gives_away_a_hidden_value(public_db):
+    """Every total with its parts (a region and its process cells; a parent and its children)
+    has either no hidden non-zero member or at least two."""
+    regions = dict(_q(public_db, "SELECT region_code, parent_code FROM marts.dim_region"))
+    totals = {r: (v, h) for r, v, h in _q(public_db, "SELECT region_code, co2_process_t, process_suppressed FROM marts.fct_region_year")}
+    for parent in {p for p in regions.values() if p}:
+        members = [totals[parent]] + [totals[c] for c, p in regions.items() if p == parent and c in totals]
+        hidden = sum(1 for value, is_hidden in members if is_hidden)
+        assert hidden != 1, parent
+
+
+def test_secondary_suppression_hides_the_smallest_other_part():
+    values = {"T": 100.0, "a": 50.0, "b": 30.0, "c": 20.0, "zero": 0.0}
+    # a hidden alone: T - b - c would give it away → the smallest visible part (c) goes too.
+    assert secondary_suppression(values, {"a"}, [("T", ["a", "b", "c", "zero"])]) == {"c"}
+    # two hidden parts: nothing to add.
+    assert secondary_suppression(values, {"a", "b"}, [("T", ["a", "b", "c"])]) == set()
+    # the total hidden and every part visible: the parts would sum to it → hide one part.
+    assert secondary_suppression(values, {"T"}, [("T", ["a", "b", "c"])]) == {"c"}
+    # a hidden part with no other part: the total must go.
+    assert secondary_suppression({"T": 5.0, "a": 5.0}, {"a"}, [("T", ["a"])]) == {"T"}
+    # chains: hiding c for the first constraint leaks c's own breakdown → one of its parts too.
+    values |= {"c1": 12.0, "c2": 8.0}
+    assert secondary_suppression(values, {"a"}, [("T", ["a", "b", "c"]), ("c", ["c1", "c2"])]) == {"c", "c2"}
