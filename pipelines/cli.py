@@ -69,18 +69,19 @@ class BuildOutcome:
     checks_failed: list[str] = field(default_factory=list)
 
 
-def run_build() -> BuildOutcome:
-    """Run the nightly_build job in this process."""
+def run_build(year: int | None = None) -> BuildOutcome:
+    """Run the nightly_build job in this process; with a year, the backfill_years job for that year."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    job = defs.resolve_job_def("nightly_build")
+    job = defs.resolve_job_def("nightly_build" if year is None else "backfill_years")
     # INFO, not DEBUG: an office reads this log every morning; step events stay in Dagster.
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     result = job.execute_in_process(
-        run_config=run_config, instance=instance, raise_on_error=False, tags={"ghg/trigger": "cli"}
+        run_config=run_config, instance=instance, raise_on_error=False, tags={"ghg/trigger": "cli"},
+        partition_key=None if year is None else str(year),
     )
     checks = [
         event.event_specific_data
@@ -138,6 +139,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not inbox.exists():
         _stderr(f"inbox {inbox} does not exist; drop source files there or use --sample")
         return EXIT_USAGE
+    if args.years:
+        return _backfill(args.years)
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     started = time.monotonic()
     try:
@@ -159,6 +162,37 @@ def cmd_build(args: argparse.Namespace) -> int:
         checks += f" ({', '.join(outcome.checks_failed[:10])})"
     print(f"{outcome.summary} ({seconds:.0f} s; {checks})")
     return EXIT_OK if outcome.success else EXIT_FAILED
+
+
+def _backfill(years: list[int]) -> int:
+    """Reload the given years one after another (pipelines/backfill.py); stop at the first failure."""
+    from pipelines.backfill import FIRST_YEAR, LAST_YEAR
+    from pipelines.writer_lock import WriterBusy, writer_lock
+
+    wrong = [year for year in years if not FIRST_YEAR <= year <= LAST_YEAR]
+    if wrong:
+        _stderr(f"years must be between {FIRST_YEAR} and {LAST_YEAR}: {', '.join(map(str, wrong))}")
+        return EXIT_USAGE
+    if not paths.published_path().exists():
+        _stderr(f"{paths.published_path()} does not exist: a year backfill builds on the published warehouse; run `ghg build` first")
+        return EXIT_USAGE
+    try:
+        with writer_lock():
+            for year in sorted(set(years)):
+                started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                started = time.monotonic()
+                outcome = run_build(year)
+                seconds = time.monotonic() - started
+                if outcome.success:
+                    outcome.summary = f"run {outcome.run_id}: reloaded {year} and published {paths.published_path()}"
+                _record_build(outcome, started_at, seconds)
+                print(f"{year}: {outcome.summary} ({seconds:.0f} s)")
+                if not outcome.success:
+                    return EXIT_FAILED
+    except WriterBusy as busy:
+        _stderr(f"{busy}; not starting a backfill (try again when the build has finished)")
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 # -------------------------------------------------------------------------------------- ingest
@@ -516,10 +550,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     app = paths.PROJECT_ROOT / "dashboards" / "app.py"
     print(f"Dashboard: http://{args.address}:{args.port}  (Ctrl+C stops it)", flush=True)
+    env = dict(os.environ)
+    if args.demo:
+        # Local demo mode: a role switch in the sidebar (dashboards/auth.py). Ignored when sign-in
+        # (st.login) is configured in .streamlit/secrets.toml.
+        env["GHG_DASHBOARD_MODE"] = "demo"
+        print("Local demo mode: choose leader / officer / analyst in the sidebar.", flush=True)
     streamlit = Path(sys.executable).with_name("streamlit")
     return subprocess.call(
         [str(streamlit), "run", str(app), "--server.headless", "true", "--server.port", str(args.port),
-         "--server.address", args.address, "--browser.gatherUsageStats", "false"]
+         "--server.address", args.address, "--browser.gatherUsageStats", "false"],
+        env=env,
     )
 
 
@@ -532,6 +573,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest the inbox, build the warehouse, publish it if every blocking check passes")
     build.add_argument("--sample", action="store_true", help="copy the bundled sample into the inbox when the inbox is empty")
+    build.add_argument("--years", type=int, nargs="+", metavar="YEAR",
+                       help="reload only these report years of the statistics and enterprise reports on top of the "
+                            "published warehouse (one backfill run per year), then publish")
     build.set_defaults(func=cmd_build)
     ingest = sub.add_parser("ingest", help="validate files and load them into a scratch build file (never the served warehouse)")
     ingest.add_argument("files", nargs="+", metavar="FILE")
@@ -547,6 +591,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the dashboard")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
+    serve.add_argument("--demo", action="store_true",
+                       help="local demo mode: pick a role (leader/officer/analyst) in the sidebar; never use on a shared server")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -6,6 +6,7 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 from dagster_dbt import DbtCliResource
 
 from pipelines.assets.checks import quality_checks
+from pipelines.backfill import backfill_years
 from pipelines.assets.dbt import ghg_dbt_assets
 from pipelines.assets.ingestion import ingestion_assets, raw_quarantine
 from pipelines.assets.publish import published_warehouse
@@ -34,7 +35,7 @@ defs = Definitions(
     asset_checks=quality_checks(
         [*(key for asset in ingestion_assets for key in asset.keys), *ghg_dbt_assets.keys]
     ),
-    jobs=[nightly_build],
+    jobs=[nightly_build, backfill_years],
     schedules=[nightly_build_schedule],
     sensors=[inbox_sensor, alert_on_run_failure],
     resources={

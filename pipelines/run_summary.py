@@ -96,10 +96,16 @@ def record(
     message: str = "",
     failed_step: str | None = None,
     database: Path | None = None,
+    checks: list[dict] | None = None,
 ) -> dict:
-    """Collect the run's figures and append them to the operations store; returns the summary row."""
+    """Collect the run's figures and append them to the operations store; returns the summary row.
+
+    checks: the run's check outcomes ({kind: "check", source_family, name, rows, passed}) when
+    they were not recorded as Dagster asset-check evaluations (the year backfill job's ops).
+    """
     now = datetime.now(UTC)
-    details = _ingestion_details(database or warehouse.build_file(run_id)) + _check_details(instance, run_id)
+    check_details = _check_details(instance, run_id) if checks is None else checks
+    details = _ingestion_details(database or warehouse.build_file(run_id)) + check_details
     failed_steps = _failed_steps(instance, run_id)
     if failed_step and failed_step not in failed_steps:
         failed_steps.append(failed_step)

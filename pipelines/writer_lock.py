@@ -16,6 +16,13 @@ from pathlib import Path
 from pipelines import paths
 
 
+# The Dagster concurrency pool every writing step belongs to (ingestion, dbt, publish, and the
+# backfill job's ops). pipelines/dagster.yaml limits it to one run at a time (granularity: run):
+# a second run waits in the queue until the first has finished. The flock below covers builds
+# started outside the Dagster daemon (`ghg build`, tests).
+WRITER_POOL = "ghg_writer"
+
+
 class WriterBusy(RuntimeError):
     """Another process is building the warehouse right now."""
 

@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from pipelines.dbt_project import dbt_project, ensure_manifest
 from pipelines.resources import WarehouseResource
+from pipelines.writer_lock import WRITER_POOL
 
 
 class GhgDbtTranslator(DagsterDbtTranslator):
@@ -32,6 +33,7 @@ class GhgDbtTranslator(DagsterDbtTranslator):
     manifest=ensure_manifest(),
     project=dbt_project,
     dagster_dbt_translator=GhgDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    pool=WRITER_POOL,
 )
 def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The profile reads the database path from GHG_DUCKDB_PATH; dbt runs as a subprocess that

@@ -18,6 +18,7 @@ from pipelines.ingest.schemas import QUARANTINE_SCHEMA
 from pipelines.resources import WarehouseResource
 from pipelines.retries import INGESTION_RETRY
 from pipelines.warehouse import ensure_table, replace_rows, replace_table
+from pipelines.writer_lock import WRITER_POOL
 
 RAW = "raw"
 INGESTION_GROUP = "ingestion"
@@ -64,6 +65,7 @@ def make_ingestion_asset(family: str):
         ],
         description=f"Read sources/inbox/{family}/ into raw tables; bad rows go to raw.quarantine.",
         retry_policy=INGESTION_RETRY,
+        pool=WRITER_POOL,
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
         inbox = warehouse.inbox()
@@ -98,6 +100,7 @@ ingestion_assets = [make_ingestion_asset(family) for family in FAMILIES]
     deps=[AssetKey([RAW, table]) for _, tables in FAMILIES.values() for table in tables],
     group_name=INGESTION_GROUP,
     kinds={"duckdb"},
+    pool=WRITER_POOL,
     description="隔离区 / every rejected row of this build, with file, sheet, row, column, value and reason.",
 )
 def raw_quarantine(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:

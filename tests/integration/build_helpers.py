@@ -52,3 +52,23 @@ def table_fingerprints(db: Path, schema: str = "marts") -> dict[str, str]:
             rows = con.execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY ALL').fetchall()
             digests[table] = f"{len(rows)}:" + hashlib.sha256(repr(rows).encode()).hexdigest()
         return digests
+
+
+def run_backfill(inbox: Path, warehouse: Path, year: int):
+    """Materialise one partition (a report year) of the backfill_years job; returns the result."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    with _env(GHG_INBOX_DIR=str(inbox), GHG_WAREHOUSE_DIR=str(warehouse)):
+        job = defs.resolve_job_def("backfill_years")
+        return job.execute_in_process(instance=DagsterInstance.ephemeral(), partition_key=str(year), raise_on_error=False)
+
+
+def row_counts(db: Path, schemas: tuple[str, ...] = ("raw", "marts")) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE list_contains(?, table_schema) ORDER BY 1, 2",
+            [list(schemas)],
+        ).fetchall()
+        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0] for s, t in tables}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 
 import duckdb
 import polars as pl
@@ -59,6 +58,35 @@ def test_build_refuses_while_another_build_holds_the_writer_lock(warehouse, tmp_
     with writer_lock():
         assert cli.main(["build"]) == cli.EXIT_FAILED
     assert "another build" in capsys.readouterr().err
+
+
+def test_year_backfill_usage_errors(warehouse, tmp_path, monkeypatch, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    monkeypatch.setenv("GHG_INBOX_DIR", str(inbox))
+    monkeypatch.setattr(cli, "run_build", lambda year=None: pytest.fail("must not build"))
+    assert cli.main(["build", "--years", "1999"]) == cli.EXIT_USAGE
+    assert "between 2005 and 2035" in capsys.readouterr().err
+    # Nothing published yet: a backfill has nothing to build on.
+    assert cli.main(["build", "--years", "2018"]) == cli.EXIT_USAGE
+    assert "run `ghg build` first" in capsys.readouterr().err
+
+
+def test_year_backfill_runs_one_year_after_another_and_stops_at_a_failure(published, tmp_path, monkeypatch, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    monkeypatch.setenv("GHG_INBOX_DIR", str(inbox))
+    years = []
+
+    def fake(year=None):
+        years.append(year)
+        return cli.BuildOutcome(success=year != 2018, summary="failed" if year == 2018 else "", run_id=f"run-{year}")
+
+    monkeypatch.setattr(cli, "run_build", fake)
+    assert cli.main(["build", "--years", "2019", "2017", "2018", "2017"]) == cli.EXIT_FAILED
+    assert years == [2017, 2018]  # sorted, once each, stopped after 2018 failed
+    out = capsys.readouterr().out
+    assert "2017: run run-2017: reloaded 2017 and published" in out and "2018: failed" in out
 
 
 def test_build_records_its_outcome_for_status(warehouse, tmp_path, monkeypatch, capsys):

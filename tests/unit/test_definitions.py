@@ -6,8 +6,8 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
-import polars as pl
 import pytest
 from dagster import (
     DagsterInstance,
@@ -18,7 +18,6 @@ from dagster import (
     build_sensor_context,
     define_asset_job,
     in_process_executor,
-    materialize,
 )
 
 from pipelines import ops_store
@@ -167,3 +166,38 @@ def test_writer_lock_is_exclusive_and_released(tmp_path):
             with writer_lock(lock):
                 pass
     assert not writer_busy(lock)
+
+
+def test_every_writing_step_is_in_the_single_writer_pool():
+    from pipelines.writer_lock import WRITER_POOL
+
+    asset_steps = {node.assets_def.node_def.name: node.assets_def.node_def.pool for node in defs.resolve_asset_graph().asset_nodes}
+    assert set(asset_steps) == {"ingest_enterprise_reports", "ingest_energy_statistics", "ingest_exchange_prices",
+                                "raw__quarantine", "ghg_dbt_assets", "warehouse__ghg"}
+    assert set(asset_steps.values()) == {WRITER_POOL}
+    backfill = defs.resolve_job_def("backfill_years")
+    assert {node.definition.pool for node in backfill.nodes} == {WRITER_POOL}
+    assert backfill.tags.get("ghg/writer") == "warehouse"
+
+
+def test_instance_template_allows_one_writing_run_at_a_time(tmp_path, monkeypatch):
+    """pipelines/dagster.yaml (copied into DAGSTER_HOME by make): pool limit 1 at run granularity,
+    and the ghg/writer tag limited to one run, behind a queued run coordinator."""
+    from dagster import DagsterInstance
+    from dagster._core.run_coordinator import QueuedRunCoordinator
+
+    shutil.copy(Path(__file__).resolve().parents[2] / "pipelines" / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with DagsterInstance.get() as instance:
+        assert isinstance(instance.run_coordinator, QueuedRunCoordinator)
+        config = instance.get_concurrency_config()
+        assert config.pool_config.default_pool_limit == 1
+        assert config.pool_config.pool_granularity.value == "run"
+        assert {"key": "ghg/writer", "limit": 1} in config.run_queue_config.tag_concurrency_limits
+
+
+def test_backfill_job_is_partitioned_by_report_year():
+    job = defs.resolve_job_def("backfill_years")
+    keys = job.partitions_def.get_partition_keys()
+    assert keys[0] == "2005" and "2015" in keys and "2020" in keys and keys == sorted(keys)
+    assert {node.name for node in job.nodes} == {"reload_year_from_inbox", "rebuild_models", "check_quality", "publish_backfill"}
