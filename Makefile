@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup parse run build serve test sample dagster docs clean
+.PHONY: setup parse run build serve test chromium sample dagster docs clean
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -35,13 +35,21 @@ parse: setup
 build: setup parse
 	$(BIN)/ghg build --sample
 
+# `make run` is the local demo: the role switch in the sidebar shows what each role may see.
 serve: setup
-	$(BIN)/ghg serve --port $(PORT)
+	$(BIN)/ghg serve --demo --port $(PORT)
 
 run: build serve
 
-test: setup parse
+test: setup parse chromium
 	$(BIN)/python -m pytest -q
+
+# The browser test drives Debian's chromium through playwright (playwright's own browser
+# download cannot be reached from these machines). Installed once, with apt, when missing.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Rewrite the bundled sample from the seeded generator (deterministic: same bytes every time).
 sample: setup

@@ -19,7 +19,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines import paths
+from dashboards import auth
+from pipelines import ops_store, paths
 
 CACHE_TTL_SECONDS = 600
 
@@ -49,13 +50,16 @@ class WarehouseUnreadable(WarehouseError):
     """The file exists but cannot be opened right now (locked, damaged, another DuckDB version)."""
 
 
-def warehouse_path() -> Path:
-    """The file the dashboards read.
+def warehouse_path(role: str | None = None) -> Path:
+    """The file this session may read: the aggregate-only public file for a leader, the full one
+    for authorised roles (dashboards.auth decides the role; query parameters never do)."""
+    role = role or auth.current_role()
+    return paths.published_path() if auth.is_authorised(role) else paths.public_path()
 
-    Today every session reads the full warehouse. When sessions get roles, a leader's session
-    should read warehouse/ghg_public.duckdb (aggregates only); that choice belongs here.
-    """
-    return paths.published_path()
+
+def ops_path() -> Path:
+    """The operations store (run summaries, alerts), published beside the warehouse."""
+    return ops_store.ops_path()
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -67,14 +71,21 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 
 def published_at() -> dt.datetime:
-    """When the current warehouse was published (its file's modification time, local time)."""
+    """When this session's warehouse file was published (its modification time, local time)."""
     path = warehouse_path()
     return dt.datetime.fromtimestamp(_identity(path)[0] / 1e9)
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run one of the queries in dashboards.queries; tuples in params bind as DuckDB lists."""
+    """Run one of the queries in dashboards.queries against this session's warehouse file;
+    tuples in params bind as DuckDB lists."""
     path = warehouse_path()
+    return _cached_query(sql, tuple(params), str(path), _identity(path))
+
+
+def ops_query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run one of the queries in dashboards.queries against the operations store (no enterprise data)."""
+    path = ops_path()
     return _cached_query(sql, tuple(params), str(path), _identity(path))
 
 

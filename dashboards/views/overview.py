@@ -1,194 +1,372 @@
-"""目标进展总览 / Target progress: the headline five-year-plan indicators against the even-pace path.
+"""晴雨表 / Target dashboard: every indicator of a region's plan, as a card, for one year.
 
-What a leader sees first in the morning: for each headline indicator, the reduction achieved
-by the chosen year, how far ahead of or behind the even-pace path that is, and the 晴雨表 status;
-then the path over the plan period and the yearly figures (downloadable).
+What a leader sees first in the morning. For the chosen region (province → city → county), plan
+period and year (by default the latest year with data), each indicator of the plan shows its value
+in its own unit, the target, where the even-pace path says it should be by now, the gap to that
+path and the green/yellow/red/no-data status; a one-line count summary says how many are on track;
+a table lists them all (CSV/Excel), and each card leads to the indicator's detail page.
+The two headline intensity indicators also get their path over the plan period.
 
-Ratios are fractions in the warehouse and percent on screen; a missing value stays missing
-("—"), never 0. Labels come from i18n.csv, indicator names from the data (name_zh / name_en).
-Data strings only ever reach Markdown-rendering elements escaped, and nothing is rendered as HTML.
+Only marts.fct_target_progress, marts.dim_region and reference.ref_indicators are read (all in
+the leader's public file); no query touches enterprise data. Ratios are fractions in the
+warehouse and percent on screen, gaps of ratios are percentage points, absolute quantities are
+scaled to the unit the plan states them in (万吨标准煤, 万公顷, 万立方米). Missing stays missing
+("—"), never 0. Data strings reach Markdown-rendering elements only through components.plain().
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries, warehouse
-from dashboards.i18n import code_label, current_language, is_missing, percent, percentage_points, t, text
+from dashboards import components, queries
+from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, plain
+from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, table as label_table, text
 
-REGION_CODE = "620000"  # Gansu
-PLAN_PERIOD = "13th_fyp_2016_2020"
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
+CATEGORIES = ("overall", "structure", "sector", "sink")
+CARDS_PER_ROW = 3
+DETAIL_PAGE = "page_scripts/indicator.py"
+INDICATOR_KEY = "indicator_code"  # read by the indicator detail page
 
-STATUSES = ("green", "yellow", "red", "no_data")
-BADGE_COLOURS = {"green": "green", "yellow": "yellow", "red": "red", "no_data": "gray"}
-# Yellow text on a white page cannot be read; the metric's delta uses orange for the yellow state.
-DELTA_COLOURS = {"green": "green", "yellow": "orange", "red": "red", "no_data": "gray"}
-# Shapes as well as colours, for readers who cannot tell green from red.
-STATUS_ICONS = {
-    "green": ":material/check_circle:",
-    "yellow": ":material/schedule:",
-    "red": ":material/error:",
-    "no_data": ":material/help:",
-}
-CHART_STATUS_COLOURS = {"green": "#1e8e3e", "yellow": "#f2b705", "red": "#d93025", "no_data": "#9aa0a6"}
-ACTUAL_COLOUR, EXPECTED_COLOUR, TARGET_COLOUR, SELECTED_YEAR_COLOUR = "#1f4e79", "#8c8c8c", "#444444", "#9aa0a6"
-
+PLAN_KEY = "overview_plan"
 YEAR_KEY = "overview_year"
 
-# Characters that Markdown (and Streamlit's :colour[...] directives) would interpret.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|:~$])")
+ACTUAL_COLOUR, EXPECTED_COLOUR, TARGET_COLOUR, SELECTED_YEAR_COLOUR = "#1f4e79", "#8c8c8c", "#444444", "#9aa0a6"
 
+# Internal column -> label key of the all-indicators table (on screen and in the downloads).
+TABLE_HEADERS = {
+    "indicator": "overview_col_indicator",
+    "category": "overview_col_category",
+    "status": "overview_col_status",
+    "unit": "overview_col_unit",
+    "actual": "overview_col_actual",
+    "expected": "overview_col_expected",
+    "gap": "overview_col_gap",
+    "gap_unit": "overview_col_gap_unit",
+    "comparison": "overview_col_comparison",
+    "target": "overview_col_target",
+    "target_year": "overview_col_target_year",
+    "base_year": "overview_col_base_year",
+}
 
-def _plain(value: object) -> str:
-    """A data string made safe for elements that render Markdown (titles, metric labels)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+# Internal column -> label key of a headline path chart's data (the units are in the labels).
+PATH_HEADERS = {
+    "year": "col_year",
+    "actual_pct": "col_actual",
+    "expected_pct": "col_expected",
+    "gap_pp": "col_gap",
+    "status": "col_status",
+}
 
 
 def render() -> None:
-    try:
-        region = _region_name(REGION_CODE)
-        progress = warehouse.query(queries.TARGET_PROGRESS, (REGION_CODE, PLAN_PERIOD, HEADLINE_INDICATORS))
-        published = warehouse.published_at()
-    except warehouse.WarehouseMissing as error:
-        st.warning(t("warehouse_missing", path=error.path), icon=":material/database:")
-        return
-    except warehouse.WarehouseTableMissing as error:
-        st.warning(t("table_missing", detail=error.detail.replace("`", "'")), icon=":material/database:")
-        return
-    except warehouse.WarehouseUnreadable as error:
-        st.error(t("warehouse_unreadable", path=error.path), icon=":material/database:")
+    st.title(t("overview_page_title"))
+    components.published_caption()
+    region = components.region_picker("overview")
+    region_name = _region_name(region)
+
+    plans = components.fetch(queries.OVERVIEW_PLAN_PERIODS, (region,))
+    if plans.empty:
+        _no_targets(region, region_name)
         return
 
-    plan = code_label("plan", PLAN_PERIOD)
-    st.title(t("overview_title", region=_plain(region), plan=plan))
-    if progress.empty:
-        st.info(t("no_rows", region=_plain(region), plan=plan))
-        return
-    st.caption(t("published_at", time=published.strftime("%Y-%m-%d %H:%M")))
-
-    year_column, legend_column = st.columns([1, 5], vertical_alignment="bottom")
+    plan_column, year_column, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
+    with plan_column:
+        plan_period = _plan_selector(plans)
+    progress = components.fetch(queries.OVERVIEW_PROGRESS, (region, plan_period))
     with year_column:
         year = _year_selector(progress)
-    with legend_column:
-        st.markdown(_legend())
 
-    for column, code in zip(st.columns(len(HEADLINE_INDICATORS), gap="large"), HEADLINE_INDICATORS):
-        with column:
-            _indicator(code, progress[progress["indicator_code"] == code].sort_values("year"), year)
+    plan_label = code_label("plan", plan_period)
+    st.header(t("overview_heading", region=plain(region_name), plan=plan_label, year=year))
+    st.markdown(components.status_legend())
+
+    cards = year_cards(progress, year)
+    st.markdown(summary_line(cards["status"]))
+    _card_grid(cards, region, year)
+
+    st.subheader(t("overview_table_title", year=year))
+    table = year_table(cards)
+    st.dataframe(
+        table,
+        hide_index=True,
+        height="content",  # every indicator at once: a leader should not have to scroll inside the table
+        placeholder=t("missing_value"),
+        column_config={
+            "indicator": st.column_config.TextColumn(t("overview_col_indicator"), pinned=True),
+            "category": st.column_config.TextColumn(t("overview_col_category")),
+            "status": st.column_config.TextColumn(t("overview_col_status")),
+            "unit": st.column_config.TextColumn(t("overview_col_unit")),
+            "actual": st.column_config.NumberColumn(t("overview_col_actual"), help=t("overview_col_actual_help"), format="%.2f"),
+            "expected": st.column_config.NumberColumn(t("overview_col_expected"), format="%.2f"),
+            "gap": st.column_config.NumberColumn(t("overview_col_gap"), help=t("overview_col_gap_help"), format="%+.2f"),
+            "gap_unit": st.column_config.TextColumn(t("overview_col_gap_unit")),
+            "comparison": st.column_config.TextColumn(t("overview_col_comparison")),
+            "target": st.column_config.NumberColumn(t("overview_col_target"), format="%.2f"),
+            "target_year": st.column_config.NumberColumn(t("overview_col_target_year"), format="%d"),
+            "base_year": st.column_config.NumberColumn(t("overview_col_base_year"), format="%d"),
+        },
+    )
+    components.downloads(table, f"overview_{region}_{plan_period}_{year}", "overview_table", TABLE_HEADERS)
+
+    headline = [code for code in HEADLINE_INDICATORS if code in set(progress["indicator_code"])]
+    if headline:
+        st.subheader(t("overview_paths_title"))
+        paths = [progress[progress["indicator_code"] == code].sort_values("year") for code in headline]
+        # Tabs rather than side-by-side columns: each chart and its download buttons get the full width.
+        for tab, rows in zip(st.tabs([plain(indicator_name(rows.iloc[0].to_dict())) for rows in paths]), paths):
+            with tab:
+                _headline_path(rows, year, region, plan_period)
+
+
+# --- choices ----------------------------------------------------------------------------------
 
 
 def _region_name(region_code: str) -> str:
-    regions = warehouse.query(queries.REGION, (region_code,))
-    if regions.empty or is_missing(regions["name_zh"].iat[0]):
-        return region_code
-    return str(regions["name_zh"].iat[0])
+    by_code = {row["region_code"]: row for row in components.regions().to_dict("records")}
+    return components.region_label(by_code[region_code]) if region_code in by_code else region_code
+
+
+def _plan_selector(plans: pd.DataFrame) -> str:
+    """The plan period; a selector only when the region has targets in more than one. By default
+    the newest period that has any value reported (a plan just begun has none yet)."""
+    periods = [str(period) for period in plans["plan_period"]]
+    reported = [str(period) for period in plans.loc[plans["reported_values"] > 0, "plan_period"]]
+    default = reported[0] if reported else periods[0]
+    if len(periods) == 1:
+        return periods[0]
+    if st.session_state.get(PLAN_KEY) not in periods:
+        st.session_state.pop(PLAN_KEY, None)  # another region, other periods
+    return st.selectbox(
+        t("overview_plan_select"), periods, index=periods.index(default), key=PLAN_KEY,
+        format_func=lambda period: code_label("plan", period),
+    )
+
+
+def default_year(progress: pd.DataFrame) -> int:
+    """The latest year any indicator has a reported value for; the plan's last year when none has."""
+    reported = progress.loc[progress["status"].ne("no_data") & progress["actual_value"].notna(), "year"]
+    return int(reported.max()) if not reported.empty else int(progress["year"].max())
 
 
 def _year_selector(progress: pd.DataFrame) -> int:
-    """Choose the year the cards show; by default the latest year any indicator has data for."""
     years = sorted(int(year) for year in progress["year"].unique())
-    reported = progress.loc[progress["status"].ne("no_data") & progress["actual_value"].notna(), "year"]
-    latest = int(reported.max()) if not reported.empty else years[-1]
     if YEAR_KEY in st.session_state and st.session_state[YEAR_KEY] not in years:
-        del st.session_state[YEAR_KEY]  # a republished warehouse no longer has the year chosen earlier
-    # Years are shown as plain numbers in both languages: the label says what they are.
-    return st.selectbox(t("year_select"), years, index=years.index(latest), key=YEAR_KEY)
+        del st.session_state[YEAR_KEY]  # another region or plan, or a republished warehouse
+    # Years are plain numbers in both languages: the label says what they are.
+    return st.selectbox(t("year_select"), years, index=years.index(default_year(progress)), key=YEAR_KEY)
 
 
-def _legend() -> str:
-    entries = [
-        f":{BADGE_COLOURS[status]}-badge[{STATUS_ICONS[status]} {t(f'status_{status}')}] {t(f'status_{status}_meaning')}"
-        for status in STATUSES
+def _no_targets(region: str, region_name: str) -> None:
+    """Say plainly that the region has no targets, and point at the nearest region that has."""
+    st.info(t("overview_no_targets", region=plain(region_name)), icon=":material/info:")
+    with_targets = set(components.fetch(queries.OVERVIEW_TARGET_REGIONS)["region_code"])
+    regions = components.regions()
+    by_code = {row["region_code"]: row for row in regions.to_dict("records")}
+    suggestions = suggested_regions(region, by_code, with_targets)
+    if suggestions:
+        names = t("overview_list_separator").join(plain(components.region_label(by_code[code])) for code in suggestions)
+        st.markdown(t("overview_no_targets_try", other=names))
+
+
+def suggested_regions(region: str, by_code: Mapping[str, Mapping[str, object]], with_targets: set[str]) -> list[str]:
+    """The nearest ancestor of region with targets (a county's city, a city's province); failing
+    that, the provinces with targets."""
+    seen = {region}
+    parent = by_code.get(region, {}).get("parent_code")
+    while not is_missing(parent) and parent in by_code and parent not in seen:
+        if parent in with_targets:
+            return [str(parent)]
+        seen.add(str(parent))
+        parent = by_code[parent].get("parent_code")
+    return sorted(code for code in with_targets if code in by_code and by_code[code].get("level") == "province")
+
+
+# --- values in their units --------------------------------------------------------------------
+
+
+def unit_label(unit: object, display_unit_zh: object = None) -> str:
+    """The unit an indicator is shown in: a label from i18n for known units, else the reference
+    table's Chinese display unit, else the unit code itself."""
+    code = "" if is_missing(unit) else str(unit)
+    if f"overview_unit_{code}" in label_table():
+        return t(f"overview_unit_{code}")
+    if not is_missing(display_unit_zh) and str(display_unit_zh).strip():
+        return str(display_unit_zh)
+    return code
+
+
+def scale(unit: object, multiplier: object) -> float:
+    """Warehouse value × scale = displayed value (fractions → %, tce → 万吨标准煤 ...)."""
+    if not is_missing(multiplier):
+        return float(multiplier)  # type: ignore[arg-type]
+    return 100.0 if unit == "fraction" else 1.0
+
+
+def format_value(value: object, unit: object, multiplier: object = None, display_unit_zh: object = None) -> str:
+    """"10.9 %", "7944.6 万吨标准煤"; missing → "—"."""
+    if is_missing(value):
+        return t("missing_value")
+    if unit == "fraction":
+        return percent(value)
+    shown = float(value) * scale(unit, multiplier)  # type: ignore[arg-type]
+    return t("overview_fmt_quantity", value=f"{shown:.1f}", unit=unit_label(unit, display_unit_zh))
+
+
+def format_gap(gap: object, unit: object, multiplier: object = None, display_unit_zh: object = None) -> str:
+    """The gap to the even-pace path, signed: percentage points for ratios, else the indicator's unit."""
+    if is_missing(gap):
+        return t("missing_value")
+    if unit == "fraction":
+        return percentage_points(gap)
+    shown = round(float(gap) * scale(unit, multiplier), 1)  # type: ignore[arg-type]
+    # A gap that rounds to zero is unsigned: "-0.0" would read as behind, "+0.0" as ahead.
+    return t("overview_fmt_quantity", value="0.0" if shown == 0 else f"{shown:+.1f}", unit=unit_label(unit, display_unit_zh))
+
+
+# --- the year's cards, summary and table ------------------------------------------------------
+
+
+def year_cards(progress: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per indicator of the plan (in plan order) with its values for `year`; an indicator
+    without a row that year is kept, with missing values and status no_data."""
+    plan_columns = [
+        "indicator_code", "name_zh", "name_en", "category", "base_year", "target_year", "target_kind",
+        "comparison", "target_value", "unit", "display_unit_zh", "display_multiplier",
     ]
-    return f"{t('legend_intro')} {t('legend_separator').join(entries)}"
+    indicators = progress.drop_duplicates("indicator_code")[plan_columns]
+    chosen = progress.loc[progress["year"] == year, ["indicator_code", "actual_value", "expected_value", "gap", "status"]]
+    cards = indicators.merge(chosen, on="indicator_code", how="left")
+    cards["status"] = cards["status"].where(cards["status"].notna(), "no_data")
+    return cards.reset_index(drop=True)
 
 
-def _indicator_name(row: pd.Series) -> str:
-    preferred, other = ("name_zh", "name_en") if current_language() == "zh" else ("name_en", "name_zh")
-    for column in (preferred, other):
-        if not is_missing(row[column]) and str(row[column]).strip():
-            return str(row[column])
-    return str(row["indicator_code"])
+def status_counts(statuses: pd.Series) -> dict[str, int]:
+    counted = statuses.fillna("no_data").value_counts()
+    counts = {status: int(counted.get(status, 0)) for status in STATUSES}
+    for status, count in counted.items():  # a status the vocabulary does not know yet is still counted
+        counts.setdefault(str(status), int(count))
+    return counts
+
+
+def summary_line(statuses: pd.Series) -> str:
+    """"**17 项指标**：11 项进度正常 · 6 项进度滞后 · 0 项差于基年 · 0 项暂无数据" (labels and numbers only)."""
+    counts = status_counts(statuses)
+    items = [t("overview_summary_item", count=count, status=code_label("status", status)) for status, count in counts.items()]
+    return t("overview_summary_total", count=len(statuses)) + t("overview_summary_separator").join(items)
+
+
+def indicator_name(row: Mapping[str, object]) -> str:
+    return components.localized(row, fallback="indicator_code")
+
+
+def year_table(cards: pd.DataFrame) -> pd.DataFrame:
+    """All indicators of the year: values scaled to each row's unit (rounded, missing stays NaN),
+    gaps in percentage points for ratios, words for category, status and comparison."""
+    scales = [scale(unit, multiplier) for unit, multiplier in zip(cards["unit"], cards["display_multiplier"])]
+
+    def scaled(column: str) -> list[float]:
+        return [None if is_missing(value) else round(float(value) * factor, 2) for value, factor in zip(cards[column], scales)]
+
+    gaps = [None if value is None else (0.0 if value == 0 else value) for value in scaled("gap")]  # no "-0.00"
+    return pd.DataFrame({
+        "indicator": [indicator_name(row) for row in cards.to_dict("records")],
+        "category": [_category_label(category) for category in cards["category"]],
+        "status": [code_label("status", status) for status in cards["status"]],
+        "unit": [unit_label(unit, display) for unit, display in zip(cards["unit"], cards["display_unit_zh"])],
+        "actual": pd.array(scaled("actual_value"), dtype="Float64"),
+        "expected": pd.array(scaled("expected_value"), dtype="Float64"),
+        "gap": pd.array(gaps, dtype="Float64"),
+        "gap_unit": [
+            t("overview_unit_pp") if unit == "fraction" else unit_label(unit, display)
+            for unit, display in zip(cards["unit"], cards["display_unit_zh"])
+        ],
+        "comparison": [code_label("comparison", comparison) for comparison in cards["comparison"]],
+        "target": pd.array(scaled("target_value"), dtype="Float64"),
+        "target_year": pd.array(cards["target_year"], dtype="Int64"),
+        "base_year": pd.array(cards["base_year"], dtype="Int64"),
+    })
+
+
+def table_csv(table: pd.DataFrame, lang: str) -> bytes:
+    """The all-indicators table as downloaded: headers in `lang`, empty cells for missing values,
+    a BOM so Excel reads the Chinese (components.csv_bytes)."""
+    labelled = table.rename(columns={column: text(key, lang) for column, key in TABLE_HEADERS.items() if column in table.columns})
+    return components.csv_bytes(labelled)
+
+
+def _category_label(category: object) -> str:
+    code = category if category in CATEGORIES else "other"
+    return t(f"overview_category_{code}")
+
+
+def _card_grid(cards: pd.DataFrame, region: str, year: int) -> None:
+    """The cards, grouped by the plan's categories, CARDS_PER_ROW to a row."""
+    categories = [category if category in CATEGORIES else "other" for category in cards["category"]]
+    for category in dict.fromkeys(categories):
+        rows = [row for row, cat in zip(cards.to_dict("records"), categories) if cat == category]
+        st.subheader(_category_label(category))
+        for start in range(0, len(rows), CARDS_PER_ROW):
+            for column, row in zip(st.columns(CARDS_PER_ROW), rows[start:start + CARDS_PER_ROW]):
+                with column:
+                    _card(row, region, year)
+
+
+def _card(row: Mapping[str, object], region: str, year: int) -> None:
+    unit, multiplier, display = row["unit"], row["display_multiplier"], row["display_unit_zh"]
+    status = str(row["status"])
+    gap = row["gap"]
+    no_direction = is_missing(gap) or round(float(gap) * scale(unit, multiplier), 1) == 0  # type: ignore[arg-type]
+    with st.container(border=True):
+        st.metric(
+            label=plain(indicator_name(row)),
+            value=format_value(row["actual_value"], unit, multiplier, display),
+            delta=format_gap(gap, unit, multiplier, display),
+            delta_color="gray" if is_missing(gap) else DELTA_COLOURS.get(status, "gray"),
+            delta_arrow="off" if no_direction else "auto",
+            delta_description=t("overview_delta_description"),
+            help=t("overview_metric_help"),
+        )
+        components.status_badge(status)
+        target = format_value(row["target_value"], unit, multiplier, display)
+        comparison = code_label("comparison", str(row["comparison"]))
+        if row["target_kind"] in ("reduction_vs_base", "increase_vs_base") and not is_missing(row["base_year"]):
+            st.caption(t(
+                "overview_card_target_vs_base", target_year=_whole(row["target_year"]),
+                base_year=_whole(row["base_year"]), comparison=comparison, target=plain(target),
+            ))
+        else:
+            st.caption(t("overview_card_target", target_year=_whole(row["target_year"]), comparison=comparison, target=plain(target)))
+        st.caption(t(
+            "overview_card_expected", year=year,
+            expected=plain(format_value(row["expected_value"], unit, multiplier, display)),
+        ))
+        code = str(row["indicator_code"])
+        if st.button(
+            t("overview_card_detail"), key=f"overview_detail_{code}", icon=":material/query_stats:",
+            on_click=choose_indicator, args=(code, region),
+        ):
+            st.switch_page(DETAIL_PAGE)
+
+
+def choose_indicator(code: str, region: str) -> None:
+    """What the detail page reads: which indicator, for which region."""
+    st.session_state[INDICATOR_KEY] = code
+    st.session_state[REGION_KEY] = region
 
 
 def _whole(value: object) -> object:
     return t("missing_value") if is_missing(value) else int(value)  # type: ignore[arg-type]
 
 
-def _indicator(code: str, rows: pd.DataFrame, year: int) -> None:
-    """One indicator: status card for the chosen year, the path over the plan period, the yearly table."""
-    if rows.empty:
-        st.metric(label=_plain(code), value=t("missing_value"), border=True)
-        st.badge(code_label("status", "no_data"), color=BADGE_COLOURS["no_data"], icon=STATUS_ICONS["no_data"])
-        return
-    plan = rows.iloc[0]
-    chosen = rows[rows["year"] == year]
-    row = chosen.iloc[0] if not chosen.empty else None
-    status = "no_data" if row is None else str(row["status"])
-    actual = None if row is None else row["actual_value"]
-    gap = None if row is None else row["gap"]
-    expected = None if row is None else row["expected_value"]
-
-    # A missing gap is shown as a dash too (not left out), so every card has the same height.
-    no_direction = is_missing(gap) or round(float(gap) * 100, 1) == 0
-    st.metric(
-        label=_plain(_indicator_name(plan)),
-        value=percent(actual),
-        delta=percentage_points(gap),
-        delta_color="gray" if is_missing(gap) else DELTA_COLOURS.get(status, "gray"),
-        delta_arrow="off" if no_direction else "auto",
-        delta_description=t("metric_delta_description"),
-        help=t("metric_help"),
-        border=True,
-    )
-    st.badge(
-        code_label("status", status),
-        color=BADGE_COLOURS.get(status, "gray"),
-        icon=STATUS_ICONS.get(status, STATUS_ICONS["no_data"]),
-    )
-    st.caption(t(
-        "card_caption",
-        year=year,
-        base_year=_whole(plan["base_year"]),
-        expected=percent(expected),
-        target_year=_whole(plan["target_year"]),
-        comparison=code_label("comparison", plan["comparison"]),
-        target=percent(plan["target_value"]),
-    ))
-
-    st.altair_chart(_chart(rows, year), width="stretch")
-
-    table = _yearly_table(rows)
-    st.dataframe(
-        table,
-        hide_index=True,
-        height="content",
-        placeholder=t("missing_value"),
-        column_config={
-            "year": st.column_config.NumberColumn(t("col_year"), format="%d"),
-            "actual_pct": st.column_config.NumberColumn(t("col_actual"), help=t("col_actual_help"), format="%.1f"),
-            "expected_pct": st.column_config.NumberColumn(t("col_expected"), help=t("col_expected_help"), format="%.1f"),
-            "gap_pp": st.column_config.NumberColumn(t("col_gap"), help=t("col_gap_help"), format="%+.1f"),
-            "status": st.column_config.TextColumn(t("col_status")),
-        },
-    )
-    st.download_button(
-        t("download_csv"),
-        data=yearly_csv(table, current_language()),
-        file_name=f"{REGION_CODE}_{code}_{PLAN_PERIOD}.csv",
-        mime="text/csv",
-        key=f"download_{code}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+# --- headline paths ---------------------------------------------------------------------------
 
 
-def _yearly_table(rows: pd.DataFrame) -> pd.DataFrame:
+def path_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Year, actual %, expected %, gap in percentage points, status in words; missing stays NaN."""
     gap_pp = (rows["gap"] * 100).round(1)
     return pd.DataFrame({
@@ -200,11 +378,10 @@ def _yearly_table(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def yearly_csv(table: pd.DataFrame, lang: str) -> bytes:
-    """The yearly table with the on-screen headers, empty cells for missing values, and a BOM so Excel reads the Chinese."""
-    headers = {"year": "col_year", "actual_pct": "col_actual", "expected_pct": "col_expected", "gap_pp": "col_gap", "status": "col_status"}
-    labelled = table.rename(columns={column: text(key, lang) for column, key in headers.items()})
-    return labelled.to_csv(index=False, na_rep="").encode("utf-8-sig")
+def _headline_path(rows: pd.DataFrame, year: int, region: str, plan_period: str) -> None:
+    code = str(rows["indicator_code"].iat[0])
+    st.altair_chart(_chart(rows, year), width="stretch")
+    components.downloads(path_table(rows), f"overview_{region}_{code}_{plan_period}", f"overview_path_{code}", PATH_HEADERS)
 
 
 def _chart(rows: pd.DataFrame, selected_year: int) -> alt.LayerChart:

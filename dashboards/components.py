@@ -1,0 +1,236 @@
+"""What every page shares: loading with a spinner and a message instead of a traceback, the
+status vocabulary (colours, icons, the one-line meaning), downloads of every table (CSV and
+Excel) and chart data, the region picker, and text made safe for Markdown.
+
+Nothing here renders HTML: data strings reach Markdown-rendering elements only through plain().
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import queries, warehouse
+from dashboards.i18n import code_label, current_language, is_missing, t
+
+STATUSES = ("green", "yellow", "red", "no_data")
+BADGE_COLOURS = {"green": "green", "yellow": "yellow", "red": "red", "no_data": "gray"}
+# Yellow text on a white page cannot be read; a metric's delta uses orange for the yellow state.
+DELTA_COLOURS = {"green": "green", "yellow": "orange", "red": "red", "no_data": "gray"}
+# Shapes as well as colours, for readers who cannot tell green from red.
+STATUS_ICONS = {
+    "green": ":material/check_circle:",
+    "yellow": ":material/schedule:",
+    "red": ":material/error:",
+    "no_data": ":material/help:",
+}
+CHART_STATUS_COLOURS = {"green": "#1e8e3e", "yellow": "#f2b705", "red": "#d93025", "no_data": "#9aa0a6"}
+
+REGION_KEY = "region_code"  # shared by every page: a city picked on one page stays picked on the next
+PROVINCE_DEFAULT = "620000"  # Gansu, the province this deployment serves first
+
+# Characters that Markdown (and Streamlit's :colour[...] directives) would interpret.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|:~$])")
+
+
+def plain(value: object) -> str:
+    """A data string made safe for elements that render Markdown (titles, labels, captions)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+
+
+def chart_text(value: object) -> str:
+    """A data string for plotly text (legends, labels, hover): plotly reads a subset of HTML tags
+    there, so < > & are written as entities, which it shows as the characters themselves."""
+    return html.escape(str(value), quote=False)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def fetch(sql: str, params: tuple = (), *, ops: bool = False) -> pd.DataFrame:
+    """Run a query from dashboards.queries with a spinner; on a warehouse problem show what to do
+    and stop the page (st.stop), so a page never shows a traceback or half its content."""
+    try:
+        with st.spinner(t("loading")):
+            return warehouse.ops_query(sql, params) if ops else warehouse.query(sql, params)
+    except warehouse.WarehouseMissing as error:
+        if ops:
+            st.info(t("ops_missing", path=error.path), icon=":material/database:")
+        else:
+            st.warning(t("warehouse_missing", path=error.path), icon=":material/database:")
+    except warehouse.WarehouseTableMissing as error:
+        st.warning(t("table_missing", detail=error.detail.replace("`", "'")), icon=":material/database:")
+    except warehouse.WarehouseUnreadable as error:
+        st.error(t("warehouse_unreadable", path=error.path), icon=":material/database:")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop raises; this keeps type checkers honest
+
+
+def published_caption() -> None:
+    try:
+        st.caption(t("published_at", time=warehouse.published_at().strftime("%Y-%m-%d %H:%M")))
+    except warehouse.WarehouseError:
+        pass
+
+
+# --- statuses ---------------------------------------------------------------------------------
+
+
+def status_legend() -> str:
+    """The one line that says what each status means (Markdown; labels only, no data)."""
+    entries = [
+        f":{BADGE_COLOURS[status]}-badge[{STATUS_ICONS[status]} {t(f'status_{status}')}] {t(f'status_{status}_meaning')}"
+        for status in STATUSES
+    ]
+    return f"{t('legend_intro')} {t('legend_separator').join(entries)}"
+
+
+def status_badge(status: object) -> None:
+    code = "no_data" if is_missing(status) else str(status)
+    st.badge(code_label("status", code), color=BADGE_COLOURS.get(code, "gray"), icon=STATUS_ICONS.get(code, STATUS_ICONS["no_data"]))
+
+
+def localized(row: Mapping[str, object], zh: str = "name_zh", en: str = "name_en", fallback: str | None = None) -> str:
+    """A name from the data in the session's language, the other language if missing, else the code."""
+    preferred, other = (zh, en) if current_language() == "zh" else (en, zh)
+    for column in (preferred, other):
+        value = row.get(column)
+        if not is_missing(value) and str(value).strip():
+            return str(value)
+    return "" if fallback is None else str(row.get(fallback, ""))
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def labelled(frame: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
+    """The frame with on-screen headers (label keys looked up in i18n; other columns unchanged)."""
+    return frame.rename(columns={column: t(key) for column, key in headers.items() if column in frame.columns})
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV with empty cells for missing values and a BOM so Excel opens the Chinese correctly."""
+    return frame.to_csv(index=False, na_rep="").encode("utf-8-sig")
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    buffer = io.BytesIO()
+    # Excel forbids some characters in sheet names and caps them at 31 characters.
+    safe_sheet = re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data"
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        # strings_to_formulas off: a value like "=HYPERLINK(...)" from a file stays text.
+        writer.book.strings_to_formulas = False
+        writer.book.strings_to_urls = False
+        frame.to_excel(writer, index=False, sheet_name=safe_sheet)
+    return buffer.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str, headers: Mapping[str, str] | None = None) -> None:
+    """CSV and Excel buttons for a table (or for the data behind a chart), with on-screen headers.
+
+    The files are built when a button is clicked, not on every rerun (an Excel file of a
+    10,000-row table takes seconds). Headers are translated here, in the page's run: the
+    callables run later, without the session's language.
+    """
+    shown = labelled(frame, headers or {})
+    # Side by side, each as wide as its label: fits half- and third-width columns too.
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            t("download_csv"), data=lambda: csv_bytes(shown), file_name=f"{name}.csv", mime="text/csv",
+            key=f"{key}_csv", icon=":material/download:", on_click="ignore", width="content",
+        )
+        st.download_button(
+            t("download_excel"), data=lambda: excel_bytes(shown, sheet=name),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx", icon=":material/table:", on_click="ignore", width="content",
+        )
+
+
+# --- region picker ----------------------------------------------------------------------------
+
+
+def regions() -> pd.DataFrame:
+    """Every region of the warehouse: code, names, level, parent, province (marts.dim_region)."""
+    return fetch(queries.REGIONS)
+
+
+def region_label(row: Mapping[str, object]) -> str:
+    return localized(row, fallback="region_code") or str(row.get("region_code"))
+
+
+def region_picker(key: str, default: str = PROVINCE_DEFAULT, provinces: tuple[str, ...] | None = None) -> str:
+    """Province → city → county select boxes; returns the deepest region chosen.
+
+    The choice is kept under one session key for every page. A `?region=` query parameter
+    (a link someone shared) is honoured only when the code exists in the warehouse.
+    """
+    table = regions()
+    by_code = {row["region_code"]: row for row in table.to_dict("records")}
+    wanted = st.session_state.get(REGION_KEY)
+    linked = st.query_params.get("region")
+    if linked in by_code and f"{key}_linked" not in st.session_state:
+        wanted = linked
+        st.session_state[f"{key}_linked"] = True
+    if wanted not in by_code:
+        wanted = default if default in by_code else (table["region_code"].iat[0] if not table.empty else None)
+    if wanted is None:
+        st.info(t("no_regions"))
+        st.stop()
+
+    chain = _ancestors(wanted, by_code)  # [province, city?, county?]
+    province_options = sorted(
+        code for code, row in by_code.items()
+        if row["level"] == "province" and (provinces is None or code in provinces)
+    )
+    # Labels computed now: format functions must not read session state (AppTest calls them later).
+    labels = {code: region_label(row) for code, row in by_code.items()}
+    whole = t("region_whole", name="{name}")
+    columns = st.columns(3)
+    with columns[0]:
+        province = st.selectbox(
+            t("region_province"), province_options,
+            index=province_options.index(chain[0]) if chain[0] in province_options else 0,
+            format_func=lambda code: labels[code], key=f"{key}_province",
+        )
+    chosen = province
+    cities = sorted(code for code, row in by_code.items() if row["parent_code"] == province and row["level"] != "province")
+    with columns[1]:
+        city = st.selectbox(
+            t("region_city"), [None, *cities],
+            index=(cities.index(chain[1]) + 1) if len(chain) > 1 and chain[1] in cities else 0,
+            format_func=lambda code: whole.format(name=labels[province]) if code is None else labels[code],
+            key=f"{key}_city",
+        )
+    if city is not None:
+        chosen = city
+        counties = sorted(code for code, row in by_code.items() if row["parent_code"] == city)
+        with columns[2]:
+            county = st.selectbox(
+                t("region_county"), [None, *counties],
+                index=(counties.index(chain[2]) + 1) if len(chain) > 2 and chain[2] in counties else 0,
+                format_func=lambda code: whole.format(name=labels[city]) if code is None else labels[code],
+                key=f"{key}_county",
+                disabled=not counties,
+            )
+        if county is not None:
+            chosen = county
+    st.session_state[REGION_KEY] = chosen
+    return chosen
+
+
+def _ancestors(code: str, by_code: Mapping[str, Mapping[str, object]]) -> list[str]:
+    chain = [code]
+    seen = {code}
+    while True:
+        parent = by_code.get(chain[0], {}).get("parent_code")
+        if is_missing(parent) or parent not in by_code or parent in seen:
+            break
+        chain.insert(0, str(parent))
+        seen.add(str(parent))
+    return chain

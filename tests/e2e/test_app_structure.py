@@ -1,0 +1,256 @@
+"""The emissions structure page (dashboards/views/structure.py) on one build of the bundled sample.
+
+Totals are checked against direct queries of the same build, the electricity adjustment's sign
+against Gansu being a net exporter, suppressed process cells against the public file, and a
+leader's page against every enterprise name and credit code in the sample.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import duckdb
+import pytest
+
+from tests.e2e.apptest_helpers import all_text, assert_no_error, open_page
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "structure.py"
+GANSU = "620000"
+SUPPRESSED_COUNTY = "620102"  # 城关区: its 2018 cement-clinker cell is suppressed in the public file
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def query(folder, sql, params=(), public=False):
+    path = folder / ("ghg_public.duckdb" if public else "ghg.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def choose_year(app, year):
+    app.selectbox(key="structure_year").set_value(year).run()
+    assert_no_error(app)
+    return app
+
+
+def charts(app) -> dict[str, dict]:
+    """The page's plotly figures (their spec JSON) by the key the page gives them (structure_<name>):
+    treemap, sankey, waterfall, grouped, trend. The key ends the element id."""
+    figures = {}
+    for element in app.get("plotly_chart"):
+        name = element.proto.id.rsplit("-structure_", 1)[-1]
+        figures[name] = json.loads(element.proto.spec)
+    assert set(figures) == {"treemap", "sankey", "waterfall", "grouped", "trend"}, set(figures)
+    return figures
+
+
+def frame_with(app, column):
+    matches = [frame.value for frame in app.dataframe if column in frame.value.columns]
+    assert len(matches) == 1, [list(frame.value.columns) for frame in app.dataframe]
+    return matches[0]
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def tenk(value_t) -> str:
+    return f"{value_t / 10_000:,.2f}"
+
+
+@pytest.mark.parametrize(
+    ("role", "lang"),
+    [("leader", "zh"), ("leader", "en"), ("officer", "zh"), ("officer", "en"), ("analyst", "zh")],
+)
+def test_every_role_renders(sample_app, role, lang):
+    app = open_page(PAGE, role=role, lang=lang)
+    assert_no_error(app)
+    assert len(app.metric) == 5
+    assert len(app.get("plotly_chart")) == 5  # treemap, sankey, waterfall, grouped bars, trend
+    cells = frame_with(app, "note")
+    # Officers and analysts read the full file and see where each figure comes from; a leader does not.
+    assert ("source_files" in cells.columns) == (role != "leader")
+    # Every table and chart has its download (CSV + Excel): 3 tables + 5 charts.
+    assert len(app.get("download_button")) == 2 * 8
+
+
+def test_gansu_2018_totals_match_the_warehouse(sample_app):
+    (co2, adjustment, for_intensity, process, with_process) = query(
+        sample_app,
+        "SELECT co2_t, co2_net_electricity_import_t, co2_for_intensity_t, co2_process_t, co2_with_process_t "
+        "FROM marts.fct_region_year WHERE region_code = ? AND year = 2018",
+        (GANSU,),
+    )[0]
+    (combustion_sum, process_sum) = query(
+        sample_app,
+        "SELECT sum(co2_t) FILTER (WHERE NOT is_process), sum(co2_t) FILTER (WHERE is_process) "
+        "FROM marts.fct_energy_emissions WHERE region_code = ? AND year = 2018",
+        (GANSU,),
+    )[0]
+    for role in ("leader", "officer"):
+        app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
+        shown = metrics(app)
+        assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,539.68"
+        assert shown["净调入电力隐含排放（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
+        assert shown["电力调整后排放（万吨 CO₂）"] == tenk(for_intensity)
+        assert shown["工业生产过程排放（万吨 CO₂）"] == tenk(process)
+        assert shown["属地排放合计（含工业过程，万吨 CO₂）"] == tenk(with_process)
+        # The check line states the sector sums and the region totals, and that they agree.
+        check = next(md.value for md in app.markdown if "核对" in md.value)
+        assert f"各行业燃烧排放合计 {tenk(combustion_sum)} 万吨，地区属地燃烧排放 {tenk(co2)} 万吨，二者一致" in check
+        assert f"各工业过程合计 {tenk(process_sum)} 万吨，地区工业过程排放 {tenk(process)} 万吨" in check
+        # The treemap's leaves add up to combustion + process CO2 of the year (nothing lost to "top N").
+        treemap = charts(app)["treemap"]["data"][0]
+        leaves = [value for value, parent in zip(treemap["values"], treemap["parents"]) if parent]
+        assert math.isclose(sum(leaves), (combustion_sum + process_sum) / 10_000, rel_tol=1e-9)
+        assert "其余品种" in treemap["labels"] and "工业生产过程" in treemap["labels"]
+        # The sankey carries the same total; industrial processes flow into industry.
+        sankey = charts(app)["sankey"]["data"][0]
+        assert math.isclose(sum(sankey["link"]["value"]), (combustion_sum + process_sum) / 10_000, rel_tol=1e-9)
+        labels = sankey["node"]["label"]
+        process_links = [
+            (labels[target], value)
+            for source, target, value in zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])
+            if labels[source] == "工业生产过程"
+        ]
+        assert len(process_links) == 1 and process_links[0][0] == "工业"
+        assert math.isclose(process_links[0][1], process_sum / 10_000, rel_tol=1e-9)
+
+
+def test_territorial_versus_adjusted_has_the_exporters_sign(sample_app):
+    expected = dict(query(
+        sample_app,
+        "SELECT year, co2_net_electricity_import_t FROM marts.fct_region_year WHERE region_code = ? AND co2_t IS NOT NULL",
+        (GANSU,),
+        public=True,
+    ))
+    app = choose_year(open_page(PAGE, role="leader", lang="zh"), 2018)
+    table = frame_with(app, "co2_net_electricity_import_10k_t")
+    assert set(table["year"]) == set(expected)
+    for row in table.itertuples():
+        # Gansu exports electricity every year: the adjustment is negative and the adjusted total lower.
+        assert row.co2_net_electricity_import_10k_t < 0
+        assert math.isclose(row.co2_net_electricity_import_10k_t, expected[row.year] / 10_000)
+        assert row.net_electricity_import_100m_kwh < 0
+        assert row.co2_for_intensity_10k_t < row.co2_10k_t
+        assert math.isclose(row.co2_10k_t + row.co2_net_electricity_import_10k_t, row.co2_for_intensity_10k_t)
+    grouped = charts(app)["grouped"]["data"]  # territorial above electricity-adjusted in every year
+    for territorial, adjusted in zip(grouped[0]["y"], grouped[1]["y"]):
+        assert adjusted < territorial
+    step = charts(app)["waterfall"]["data"][0]
+    # The adjustment bar floats down from the territorial total to the adjusted one and says "-".
+    assert step["text"][1].startswith("-") and step["text"][1] == f"{expected[2018] / 10_000:+,.2f}"
+    assert math.isclose(step["base"][1], step["y"][2]) and math.isclose(step["base"][1] + step["y"][1], step["y"][0])
+    assert any(md.value.startswith("2018年为电力净调出") for md in app.markdown)
+
+
+def test_trend_by_sector_adds_up_to_the_region_total(sample_app):
+    expected = dict(query(
+        sample_app,
+        "SELECT year, co2_with_process_t FROM marts.fct_region_year WHERE region_code = ? AND co2_t IS NOT NULL",
+        (GANSU,),
+    ))
+    app = open_page(PAGE, role="leader", lang="zh")
+    wide = frame_with(app, "sector")
+    total = wide[wide["sector"] == "合计"].iloc[0]
+    for year, value_t in expected.items():
+        assert math.isclose(total[str(year)], value_t / 10_000, rel_tol=1e-9)
+    # Process emissions start in 2015 in the sample: earlier years are missing, not 0.
+    process = wide[wide["sector"] == "工业生产过程"].iloc[0]
+    assert math.isnan(process["2014"]) and process["2015"] > 0
+    assert any(caption.value.startswith(f"核对：{len(expected)} 个年份的分行业合计均与地区排放总量一致") for caption in app.caption)
+    trend = [trace for trace in charts(app)["trend"]["data"]]
+    assert [trace["name"] for trace in trend][-2:] == ["其余行业合计", "工业生产过程"]
+
+
+def test_suppressed_process_cells_are_marked_not_zero(sample_app):
+    suppressed = query(
+        sample_app,
+        "SELECT sector_code, suppression_reason FROM marts.fct_energy_emissions "
+        "WHERE region_code = ? AND year = 2018 AND suppressed",
+        (SUPPRESSED_COUNTY,),
+        public=True,
+    )
+    assert suppressed, "the sample should suppress a process cell of this county in 2018"
+    leader = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": SUPPRESSED_COUNTY}), 2018)
+    cells = frame_with(leader, "note")
+    marked = cells[cells["note"].notna()]
+    assert len(marked) == len(suppressed)
+    assert set(marked["note"]) <= {"已保密（涉及企业少于3家）", "已保密（单一企业占比超过80%）", "已保密（防止由合计反推其他保密数据）"}
+    assert marked[["co2_10k_t", "co2e_10k_t", "activity_value"]].isna().all().all()  # missing, never 0
+    assert any(f"{len(suppressed)} 个工业生产过程单元格已按保密规定不予显示" in caption.value for caption in leader.caption)
+    treemap_labels = charts(leader)["treemap"]["data"][0]["labels"]
+    assert "熟料生产" not in treemap_labels  # the suppressed clinker cell is not drawn
+    # An officer reads the full file: the same cells carry their values.
+    officer = choose_year(open_page(PAGE, role="officer", lang="zh", query_params={"region": SUPPRESSED_COUNTY}), 2018)
+    full = frame_with(officer, "note")
+    assert full["note"].isna().all()
+    assert full.loc[full["kind"] == "工业生产过程", "co2_10k_t"].notna().all()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_leader_receives_no_enterprise_names_or_codes(sample_app, lang):
+    enterprises = query(sample_app, "SELECT DISTINCT credit_code, enterprise_name FROM marts.fct_enterprise_year")
+    assert enterprises
+    codes = {code for code, _ in enterprises}
+    names = {name for _, name in enterprises}
+    assert any("<script>" in name for name in names)  # the hostile name is in the sample
+    hostile = {
+        "credit_code": sorted(codes)[0],
+        "region": SUPPRESSED_COUNTY,
+        "enterprise": "<script>alert(1)</script>某化工厂",
+        "role": "officer",
+        "year": "2018",
+    }
+    for params in (hostile, {"region": sorted(codes)[0]}):
+        app = open_page(PAGE, role="leader", lang=lang, query_params=params)
+        assert_no_error(app)
+        text = all_text(app)
+        leaked = [value for value in codes | names if value in text]
+        assert not leaked, leaked
+        assert "<script>" not in text
+        assert "enterprise_reports/" not in text  # no source file names for a leader either
+        assert "source_files" not in frame_with(app, "note").columns
+
+
+def test_english_labels(sample_app):
+    app = choose_year(open_page(PAGE, role="leader", lang="en"), 2018)
+    assert app.title[0].value == "Emissions structure"
+    assert "Territorial fuel combustion (10⁴ t CO₂)" in metrics(app)
+    assert "Net electricity imports (10⁴ t CO₂)" in metrics(app)
+    figures = charts(app)
+    treemap = figures["treemap"]["data"][0]
+    assert {"industry", "thermal power generation", "raw coal", "Industrial processes", "All other fuels"} <= set(treemap["labels"])
+    markdown = [md.value for md in app.markdown]
+    assert "**Sector → fuel (10⁴ t CO₂)**" in markdown and "**Fuel → sector (10⁴ t CO₂)**" in markdown
+    assert figures["grouped"]["layout"]["yaxis"]["title"]["text"] == "10⁴ t CO₂"
+    assert figures["trend"]["layout"]["xaxis"]["title"]["text"] == "Year"
+    # No Chinese in any chart (names, axis titles, legends) nor in the metric labels.
+    for name, spec in figures.items():
+        assert not CJK.search(json.dumps(spec["data"], ensure_ascii=False) + json.dumps(spec["layout"], ensure_ascii=False)), name
+    assert not any(CJK.search(label) for label in metrics(app))
+    assert any(md.value.startswith("In 2018 the region was a net electricity exporter") for md in app.markdown)
+    wide = frame_with(app, "sector")
+    assert "Total" in set(wide["sector"]) and "rural households" in set(wide["sector"])
+
+
+def test_co2e_measure_switches_every_chart(sample_app):
+    app = choose_year(open_page(PAGE, role="officer", lang="zh"), 2018)
+    app.radio(key="structure_measure").set_value("co2e").run()
+    assert_no_error(app)
+    figures = charts(app)
+    assert "**行业 → 能源品种（万吨 CO₂当量）**" in [md.value for md in app.markdown]
+    assert figures["trend"]["layout"]["yaxis"]["title"]["text"] == "万吨 CO₂当量"
+    (co2e,) = query(sample_app, "SELECT co2e_t FROM marts.fct_region_year WHERE region_code = ? AND year = 2018", (GANSU,))[0]
+    leaves = [v for v, parent in zip(figures["treemap"]["data"][0]["values"], figures["treemap"]["data"][0]["parents"]) if parent]
+    assert math.isclose(sum(leaves), co2e / 10_000, rel_tol=1e-9)
+
+
+def test_chart_text_keeps_markup_as_text():
+    from dashboards.views.structure import chart_text
+
+    assert chart_text("<script>alert(1)</script>某化工厂") == "&lt;script&gt;alert(1)&lt;/script&gt;某化工厂"
+    assert chart_text("A & B") == "A &amp; B"
