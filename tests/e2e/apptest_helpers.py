@@ -59,3 +59,15 @@ def all_text(app: AppTest) -> str:
     # written as \uXXXX: decode them too, so a Chinese name inside a chart is found.
     decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda match: chr(int(match.group(1), 16)), text)
     return text + "\n" + decoded
+
+
+def frame_with(app: AppTest, column: str):
+    """The (single) dataframe on the page that has this column, as a pandas frame."""
+    frames = [frame.value for frame in app.dataframe if column in frame.value.columns]
+    assert len(frames) == 1, [list(frame.value.columns) for frame in app.dataframe]
+    return frames[0]
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    """Each metric card's label → its displayed value."""
+    return {metric.label: metric.value for metric in app.metric}

@@ -19,7 +19,7 @@ import pytest
 
 from dashboards.views import quality
 from pipelines import ops_store
-from tests.e2e.apptest_helpers import all_text, assert_no_error, open_page
+from tests.e2e.apptest_helpers import all_text, assert_no_error, frame_with, metric_values, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -33,15 +33,6 @@ HOSTILE_PARAMS = {
 }
 
 
-def frame_with(app, column: str):
-    """The (single) dataframe on the page that has this column."""
-    frames = [frame.value for frame in app.dataframe if column in frame.value.columns]
-    assert len(frames) == 1, [list(frame.value.columns) for frame in app.dataframe]
-    return frames[0]
-
-
-def metric_values(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
 
 
 def last_summary(folder) -> dict:

@@ -14,7 +14,7 @@ import re
 import duckdb
 import pytest
 
-from tests.e2e.apptest_helpers import all_text, assert_no_error, open_page
+from tests.e2e.apptest_helpers import all_text, assert_no_error, frame_with, metric_values, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -47,14 +47,6 @@ def charts(app) -> dict[str, dict]:
     return figures
 
 
-def frame_with(app, column):
-    matches = [frame.value for frame in app.dataframe if column in frame.value.columns]
-    assert len(matches) == 1, [list(frame.value.columns) for frame in app.dataframe]
-    return matches[0]
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
 
 
 def tenk(value_t) -> str:
@@ -92,7 +84,7 @@ def test_gansu_2018_totals_match_the_warehouse(sample_app):
     )[0]
     for role in ("leader", "officer"):
         app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
-        shown = metrics(app)
+        shown = metric_values(app)
         assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,539.68"
         assert shown["净调入电力隐含排放（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
         assert shown["电力调整后排放（万吨 CO₂）"] == tenk(for_intensity)
@@ -219,8 +211,8 @@ def test_leader_receives_no_enterprise_names_or_codes(sample_app, lang):
 def test_english_labels(sample_app):
     app = choose_year(open_page(PAGE, role="leader", lang="en"), 2018)
     assert app.title[0].value == "Emissions structure"
-    assert "Territorial fuel combustion (10⁴ t CO₂)" in metrics(app)
-    assert "Net electricity imports (10⁴ t CO₂)" in metrics(app)
+    assert "Territorial fuel combustion (10⁴ t CO₂)" in metric_values(app)
+    assert "Net electricity imports (10⁴ t CO₂)" in metric_values(app)
     figures = charts(app)
     treemap = figures["treemap"]["data"][0]
     assert {"industry", "thermal power generation", "raw coal", "Industrial processes", "All other fuels"} <= set(treemap["labels"])
@@ -231,7 +223,7 @@ def test_english_labels(sample_app):
     # No Chinese in any chart (names, axis titles, legends) nor in the metric labels.
     for name, spec in figures.items():
         assert not CJK.search(json.dumps(spec["data"], ensure_ascii=False) + json.dumps(spec["layout"], ensure_ascii=False)), name
-    assert not any(CJK.search(label) for label in metrics(app))
+    assert not any(CJK.search(label) for label in metric_values(app))
     assert any(md.value.startswith("In 2018 the region was a net electricity exporter") for md in app.markdown)
     wide = frame_with(app, "sector")
     assert "Total" in set(wide["sector"]) and "rural households" in set(wide["sector"])
