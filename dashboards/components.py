@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboards import queries, warehouse
 from dashboards.i18n import code_label, current_language, is_missing, t
+from dashboards.i18n import table as i18n_table
 
 STATUSES = ("green", "yellow", "red", "no_data")
 BADGE_COLOURS = {"green": "green", "yellow": "yellow", "red": "red", "no_data": "gray"}
@@ -103,6 +104,17 @@ def localized(row: Mapping[str, object], zh: str = "name_zh", en: str = "name_en
         if not is_missing(value) and str(value).strip():
             return str(value)
     return "" if fallback is None else str(row.get(fallback, ""))
+
+
+def unit_label(unit: object, fallback: object = None) -> str:
+    """The words for a unit code (i18n labels unit_<code>: 万吨标准煤, 吨 CO₂/万元 ...); else the
+    fallback (e.g. the reference table's Chinese display unit); else the code itself."""
+    code = "" if is_missing(unit) else str(unit)
+    if f"unit_{code}" in i18n_table():
+        return t(f"unit_{code}")
+    if not is_missing(fallback) and str(fallback).strip():
+        return str(fallback)
+    return code
 
 
 # --- downloads --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth, components, queries
-from dashboards.components import CHART_STATUS_COLOURS, STATUSES, downloads, fetch, localized, plain
+from dashboards.components import CHART_STATUS_COLOURS, STATUSES, downloads, fetch, localized, plain, unit_label
 from dashboards.i18n import code_label, current_language, is_missing, percent, percentage_points, t, table as label_table
 
 INDICATOR_KEY = "indicator_code"  # shared: the overview page sets it before st.switch_page
@@ -43,7 +43,7 @@ TEN_THOUSAND = 1e-4  # t → 万吨, tce → 万吨标准煤, 10k yuan → 亿�
 
 class Quantity(NamedTuple):
     label: str  # i18n key of the quantity's name
-    unit: str  # i18n key suffix of its display unit: indicator_unit_<unit>
+    unit: str  # i18n key suffix of its display unit: unit_<unit>
     scale: float  # warehouse value × scale = the value on screen
     digits: int  # decimals on screen
     additive: bool  # children can be summed and a residual taken
@@ -102,13 +102,6 @@ def level_code(indicator_code: str) -> str:
     return indicator_code
 
 
-def unit_label(unit: str, fallback: object = None) -> str:
-    key = f"indicator_unit_{unit}"
-    if key in label_table():
-        return t(key)
-    return str(fallback) if not is_missing(fallback) and str(fallback).strip() else unit
-
-
 def header(name_key: str, unit: str) -> str:
     return t("indicator_header", name=t(name_key), unit=unit_label(unit))
 
@@ -138,7 +131,7 @@ def terms_of(first: Mapping[str, object]) -> Terms:
     if kind == "reduction_vs_base":
         # The level of a reduction target is the intensity itself, shown in its own unit.
         formula = FORMULAS.get(level_code(str(first["indicator_code"])))
-        level_unit = unit_label(formula.level_unit) if formula else t("indicator_unit_level")
+        level_unit = unit_label(formula.level_unit) if formula else t("unit_level")
         level_scale = 1.0
     else:  # cap, share, level, increase: the level is in the target's own unit
         level_unit, level_scale = unit, scale
@@ -366,7 +359,7 @@ def _yearly_table(series: pd.DataFrame, terms: Terms) -> tuple[pd.DataFrame, dic
     })
     if not reduction:
         table = table.drop(columns=["annual"])
-    gap_unit = t("indicator_unit_pp") if terms.is_fraction else terms.unit
+    gap_unit = t("unit_pp") if terms.is_fraction else terms.unit
     labels = {
         "year": t("col_year"),
         "level": t("indicator_col_level", unit=terms.level_unit),

@@ -23,8 +23,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components, queries
-from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, plain
-from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, table as label_table, text
+from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, plain, unit_label
+from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
 
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
 CATEGORIES = ("overall", "structure", "sector", "sink")
@@ -189,17 +189,6 @@ def suggested_regions(region: str, by_code: Mapping[str, Mapping[str, object]], 
 # --- values in their units --------------------------------------------------------------------
 
 
-def unit_label(unit: object, display_unit_zh: object = None) -> str:
-    """The unit an indicator is shown in: a label from i18n for known units, else the reference
-    table's Chinese display unit, else the unit code itself."""
-    code = "" if is_missing(unit) else str(unit)
-    if f"overview_unit_{code}" in label_table():
-        return t(f"overview_unit_{code}")
-    if not is_missing(display_unit_zh) and str(display_unit_zh).strip():
-        return str(display_unit_zh)
-    return code
-
-
 def scale(unit: object, multiplier: object) -> float:
     """Warehouse value × scale = displayed value (fractions → %, tce → 万吨标准煤 ...)."""
     if not is_missing(multiplier):
@@ -282,7 +271,7 @@ def year_table(cards: pd.DataFrame) -> pd.DataFrame:
         "expected": pd.array(scaled("expected_value"), dtype="Float64"),
         "gap": pd.array(gaps, dtype="Float64"),
         "gap_unit": [
-            t("overview_unit_pp") if unit == "fraction" else unit_label(unit, display)
+            t("unit_pp") if unit == "fraction" else unit_label(unit, display)
             for unit, display in zip(cards["unit"], cards["display_unit_zh"])
         ],
         "comparison": [code_label("comparison", comparison) for comparison in cards["comparison"]],
