@@ -27,6 +27,7 @@ from pipelines.ingest.common import (
     check_required,
     check_year,
     code_text,
+    csv_file_problems,
     find_files,
     lookup_unit,
     match_headers,
@@ -38,6 +39,7 @@ from pipelines.ingest.common import (
     relative_source,
     require_headers,
     scale,
+    split_damaged,
     with_numbers,
 )
 from pipelines.ingest.schemas import QUARANTINE_SCHEMA
@@ -95,10 +97,10 @@ def _unit_factor(header_unit: str | None) -> float | None:
 def read_allocations_csv(path: Path, root: Path) -> ReadResult:
     path, root = Path(path), Path(root)
     source_file = relative_source(path, root)
-    info = FileRead(source_file, KIND)
+    info = FileRead.of(path, source_file, KIND)
     try:
         cells = read_csv_cells(path)
-        info.encoding = cells.encoding
+        file_problems = csv_file_problems(cells, FAMILY, info)
         match = match_headers(cells.header, FIELDS)
         require_headers(match, FIELDS, REQUIRED)
         factors = {name: _unit_factor(match.units.get(name)) for name in AMOUNTS}
@@ -107,11 +109,13 @@ def read_allocations_csv(path: Path, root: Path) -> ReadResult:
             raise UnreadableFile(f"unit '{match.units[bad[0]]}' in header '{match.written[bad[0]]}' is not a mass unit")
     except UnreadableFile as problem:
         info.rejected = True
+        info.problem = str(problem)
         return _result(
             {TABLE: empty_allocations()}, quarantine_frame([quarantine_row(FAMILY, source_file, str(problem))]), [info]
         )
 
     raw, h = select_fields(cells, match, FIELDS, source_file)
+    raw, damaged = split_damaged(raw, FAMILY)
     frame = with_numbers(raw, {name: f"p_{name}" for name in AMOUNTS})
     frame = frame.with_columns(
         p_credit_code=code_text(pl.col("credit_code")).str.to_uppercase(),
@@ -133,6 +137,7 @@ def read_allocations_csv(path: Path, root: Path) -> ReadResult:
         *[check_not_negative(name, f"p_{name}", h[name]) for name in AMOUNTS],
     ]
     good, quarantine = apply_checks(frame, checks, FAMILY)
+    quarantine = pl.concat([quarantine_frame(file_problems), damaged, quarantine], how="vertical")
     table = good.select(
         "source_file",
         "source_sheet",

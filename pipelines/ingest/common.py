@@ -14,15 +14,15 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipelines.ingest.schemas import FAMILY_TABLES, QUARANTINE_SCHEMA, conform, empty_frame
+from pipelines.ingest.schemas import FAMILY_TABLES, QUARANTINE_SCHEMA, SOURCE_FILES_SCHEMA, conform, empty_frame
 
 # --------------------------------------------------------------------------------------------
 # Text keys: how two spellings of a header, fuel or unit are found to be the same
@@ -342,15 +342,30 @@ def decode_to_utf8(data: bytes) -> tuple[bytes, str]:
 # quarantined instead of silently truncated by the CSV parser.
 _RAGGED_SLACK = 16
 RAGGED_COLUMN = "__extra_fields"
+# Rows the file itself damaged (cut off at the end, NUL bytes): the reason, and the row as written.
+DAMAGED_COLUMN = "__damaged"
+DAMAGED_VALUE_COLUMN = "__damaged_value"
+HEADER_ONLY = "file has a header row but no data rows"
 
 
 @dataclass
 class CsvCells:
-    """A CSV file as strings: the header cells, and one row per record after the header."""
+    """A CSV file as strings: the header cells, and one row per record after the header.
+
+    Rows of nothing but blanks and commas (what Excel writes for formatted empty rows) are left
+    out; the others keep their record number. A damaged row (the last row of a file cut off in
+    transfer, a row holding NUL bytes) carries its reason in __damaged: readers quarantine it
+    whole (split_damaged) instead of checking its cells one by one.
+    """
 
     header: list[str | None]
-    rows: pl.DataFrame  # columns c0…cN-1 (Utf8), source_row (Int32), __extra_fields (Utf8 or null)
+    rows: pl.DataFrame  # c0…cN-1 (Utf8), source_row (Int32), __extra_fields, __damaged, __damaged_value
     encoding: str
+    cut_off: str | None = None  # the reason, when the file ends mid-row
+
+    @property
+    def header_only(self) -> bool:
+        return self.rows.is_empty()
 
 
 def select_fields(
@@ -364,6 +379,8 @@ def select_fields(
         pl.lit(None, dtype=pl.Utf8).alias("source_sheet"),
         "source_row",
         RAGGED_COLUMN,
+        DAMAGED_COLUMN,
+        DAMAGED_VALUE_COLUMN,
         *[
             (pl.col(f"c{match.positions[n]}") if n in match.positions else pl.lit(None, dtype=pl.Utf8)).alias(n)
             for n in fields
@@ -377,16 +394,25 @@ def read_csv_cells(path: Path) -> CsvCells:
 
     source_row is the record number with the header as row 1, which is the line a clerk sees
     in Excel (a quoted value with a line break inside shifts only the text-editor line).
+    A file whose text stops without a line break in a record with fewer fields than the header
+    was cut off in transfer: that record is kept as a damaged row (see cut_off_record) and the
+    file is marked (CsvCells.cut_off); the records before it are read as usual.
     """
-    utf8, encoding = decode_to_utf8(path.read_bytes())
+    utf8, encoding = decode_to_utf8(Path(path).read_bytes())
     if not utf8.strip():
         raise UnreadableFile("file is empty")
+    tail = _last_record_start(utf8)
     try:
         first = pl.read_csv(utf8, has_header=False, infer_schema=False, n_rows=1, truncate_ragged_lines=True)
         width = first.width
+        last_fields = _csv_fields(utf8[tail:]) if tail else []
+        # Cut off: fewer fields than the header, or a quoted value never closed.
+        open_quote = bool(tail) and utf8.count(b'"', tail) % 2 == 1
+        cut = bool(tail) and (len(last_fields) < width or open_quote)
+        body = utf8[:tail] if cut else utf8
         names = [f"c{i}" for i in range(width + _RAGGED_SLACK)]
         frame = pl.read_csv(
-            utf8,
+            body,
             has_header=False,
             schema={name: pl.Utf8 for name in names},
             missing_columns="insert",
@@ -397,16 +423,126 @@ def read_csv_cells(path: Path) -> CsvCells:
         raise UnreadableFile(f"file cannot be split into CSV columns: {str(exc).splitlines()[0]}") from None
     header = [None if value is None else str(value) for value in frame.row(0)[:width]]
     extra = names[width:]
-    rows = (
-        frame.with_row_index("source_row", offset=1)
-        .slice(1)
-        .select(
-            *names[:width],
-            pl.col("source_row").cast(pl.Int32),
-            pl.concat_str(extra, separator=",", ignore_nulls=True).replace("", None).alias(RAGGED_COLUMN),
+    rows = frame.with_row_index("source_row", offset=1).slice(1)
+    rows = rows.with_columns(pl.col("source_row").cast(pl.Int32), *_nul_reason(names[:width], header))
+    cut_off = None
+    if cut:
+        row = frame.height + 1
+        how = (
+            f"has {len(last_fields)} of {width} fields"
+            if len(last_fields) < width
+            else "stops inside a quoted value"
         )
+        cut_off = (
+            f"file ends mid-row: row {row} {how} and the file does not end with "
+            "a line break — the file looks cut off (truncated transfer?); the rows before it loaded"
+        )
+        partial = {name: (last_fields[i] if i < len(last_fields) else None) for i, name in enumerate(names)}
+        written = utf8[tail:].decode("utf-8")
+        rows = pl.concat(
+            [
+                rows,
+                pl.DataFrame(
+                    [partial | {"source_row": row, DAMAGED_COLUMN: cut_off, DAMAGED_VALUE_COLUMN: written}],
+                    schema=rows.schema,
+                ),
+            ],
+            how="vertical",
+        )
+    rows = rows.select(
+        *names[:width],
+        "source_row",
+        pl.concat_str(extra, separator=",", ignore_nulls=True).replace("", None).alias(RAGGED_COLUMN),
+        DAMAGED_COLUMN,
+        DAMAGED_VALUE_COLUMN,
     )
-    return CsvCells(header=header, rows=rows, encoding=encoding)
+    # A row of blanks (',,,,' from Excel, an empty line) states nothing: it is not a line to check.
+    rows = rows.filter(
+        ~pl.all_horizontal([blank(pl.col(name)) for name in names[:width]])
+        | pl.col(RAGGED_COLUMN).is_not_null()
+        | pl.col(DAMAGED_COLUMN).is_not_null()
+    )
+    return CsvCells(header=header, rows=rows, encoding=encoding, cut_off=cut_off)
+
+
+def _last_record_start(utf8: bytes) -> int:
+    """Where the last record starts when the text does not end with a line break (else 0).
+
+    The record starts after the last line break outside quotes: one preceded by an even number
+    of quote characters ("" inside a quoted value counts twice, so the parity holds).
+    """
+    if utf8.endswith((b"\n", b"\r")):
+        return 0
+    end = len(utf8)
+    while True:
+        newline = max(utf8.rfind(b"\n", 0, end), utf8.rfind(b"\r", 0, end))
+        if newline < 0:
+            return 0  # one line only: the header, whole
+        if utf8.count(b'"', 0, newline) % 2 == 0:
+            return newline + 1
+        end = newline
+
+
+def _csv_fields(record: bytes) -> list[str]:
+    """The fields of one (possibly unfinished) CSV record: an open quote runs to the end."""
+    import csv
+    import io
+
+    return next(csv.reader(io.StringIO(record.decode("utf-8"))), [])
+
+
+def _nul_reason(columns: Sequence[str], header: Sequence[str | None]) -> list[pl.Expr]:
+    """__damaged for rows holding a NUL byte (0x00), which no text contains: a damaged file or a
+    binary copy. Such a row is quarantined whole, naming the first column that holds one."""
+    has_nul = [pl.col(name).str.contains("\x00", literal=True).fill_null(False) for name in columns]
+    if not has_nul:
+        return [pl.lit(None, dtype=pl.Utf8).alias(DAMAGED_COLUMN), pl.lit(None, dtype=pl.Utf8).alias(DAMAGED_VALUE_COLUMN)]
+    reason = pl.when(has_nul[0]).then(pl.lit(_nul_text(header[0] if header else None, 0)))
+    value = pl.when(has_nul[0]).then(pl.col(columns[0]))
+    for position, (name, flag) in enumerate(zip(columns, has_nul, strict=True)):
+        if position == 0:
+            continue
+        reason = reason.when(flag).then(pl.lit(_nul_text(header[position], position)))
+        value = value.when(flag).then(pl.col(name))
+    # Shown with the NUL bytes spelled out, so the value can be printed and searched.
+    return [reason.alias(DAMAGED_COLUMN), value.str.replace_all("\x00", "\\x00", literal=True).alias(DAMAGED_VALUE_COLUMN)]
+
+
+def _nul_text(header: str | None, position: int) -> str:
+    where = f"column {column_letter(position)}" + (f" '{display_header(header)}'" if header else "")
+    return (
+        f"{where} holds a NUL byte (0x00), which no text contains — the file looks damaged "
+        "(an interrupted copy or a binary file saved as CSV?); row quarantined"
+    )
+
+
+def check_damaged() -> Check:
+    """A row the file damaged (cut off, NUL bytes): one reason for the whole row, see read_csv_cells."""
+    damaged = pl.col(DAMAGED_COLUMN)
+    return Check.of("(whole row)", pl.col(DAMAGED_VALUE_COLUMN), (damaged.is_not_null(), damaged))
+
+
+def split_damaged(frame: pl.DataFrame, family: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of a CSV frame that are not damaged, and one quarantine row per damaged row.
+
+    A damaged row's cells say nothing reliable, so its per-cell checks would only bury the one
+    reason that matters (the file is cut off or corrupt) under a dozen others.
+    """
+    return apply_checks(frame, [check_damaged()], family)
+
+
+def csv_file_problems(cells: CsvCells, family: str, info: FileRead) -> list[dict[str, Any]]:
+    """The file-level findings of a CSV: a file cut off mid-row is marked truncated (its last row
+    is quarantined by split_damaged); a header without data rows gets a quarantine row, so an
+    empty delivery leaves a trace."""
+    info.encoding = cells.encoding
+    if cells.cut_off:
+        info.truncated = True
+        info.problem = cells.cut_off
+    if cells.header_only:
+        info.problem = HEADER_ONLY
+        return [quarantine_row(family, info.source_file, HEADER_ONLY)]
+    return []
 
 
 def column_letter(index: int) -> str:
@@ -1097,7 +1233,7 @@ def quarantine_frame(records: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
 
 @dataclass
 class FileRead:
-    """One file a reader looked at, and what came of it."""
+    """One file a reader looked at, and what came of it (a row of raw.source_files, files_frame)."""
 
     source_file: str
     kind: str  # e.g. 'enterprise_export_csv', 'energy_balance_workbook'
@@ -1105,6 +1241,25 @@ class FileRead:
     rows_loaded: int = 0  # rows in the raw tables from this file
     rows_quarantined: int = 0  # quarantine rows pointing at this file
     rejected: bool = False  # the file could not be read at all
+    size_bytes: int | None = None
+    modified_at: datetime | None = None  # UTC; re-deliveries are ordered by it
+    truncated: bool = False  # the file ends mid-row (cut off in transfer)
+    problem: str | None = None  # the file-level reason: rejected, truncated, no data rows
+
+    @classmethod
+    def of(cls, path: Path, source_file: str, kind: str, encoding: str | None = None) -> FileRead:
+        """A FileRead with the file's size and modification time as found on disk."""
+        return cls(source_file, kind, encoding).stat(path)
+
+    def stat(self, path: Path) -> FileRead:
+        """Fill size and modification time from the file (left unknown if it vanished)."""
+        try:
+            facts = Path(path).stat()
+        except OSError:
+            return self
+        self.size_bytes = facts.st_size
+        self.modified_at = datetime.fromtimestamp(facts.st_mtime, tz=timezone.utc)
+        return self
 
 
 @dataclass
@@ -1139,18 +1294,13 @@ class ReadResult:
         )
         loaded: dict[str, int] = {}
         for frame in conformed.values():
+            if "source_row" not in frame.columns:  # a table about files (deliveries), not rows of them
+                continue
             for source_file, count in frame.group_by("source_file").len().iter_rows():
                 loaded[source_file] = loaded.get(source_file, 0) + count
         rejected = dict(quarantine.group_by("source_file").len().iter_rows())
         counted = [
-            FileRead(
-                f.source_file,
-                f.kind,
-                f.encoding,
-                rows_loaded=loaded.get(f.source_file, 0),
-                rows_quarantined=rejected.get(f.source_file, 0),
-                rejected=f.rejected,
-            )
+            replace(f, rows_loaded=loaded.get(f.source_file, 0), rows_quarantined=rejected.get(f.source_file, 0))
             for f in files
         ]
         return cls(family, conformed, quarantine, counted)
@@ -1176,9 +1326,13 @@ class ReadResult:
         return {table: frame.height for table, frame in self.tables.items()} | {"quarantine": self.quarantine.height}
 
 
-def rejected_file(family: str, source_file: str, kind: str, reason: str, encoding: str | None = None) -> ReadResult:
+def rejected_file(
+    family: str, source_file: str, kind: str, reason: str, encoding: str | None = None, path: Path | None = None
+) -> ReadResult:
     """The result for a file that could not be read at all: one quarantine row, no data."""
-    info = FileRead(source_file, kind, encoding, rejected=True)
+    info = FileRead(source_file, kind, encoding, rejected=True, problem=reason)
+    if path is not None:
+        info.stat(path)
     return ReadResult.build(family, {}, quarantine_frame([quarantine_row(family, source_file, reason)]), [info])
 
 
@@ -1190,10 +1344,35 @@ def read_each(
     results = []
     for path in paths:
         try:
-            results.append(reader(path, root))
+            result = reader(path, root)
         except Exception as exc:  # one bad file must not cost the office every other file
-            results.append(rejected_file(family, relative_source(path, root), kind, unexpected_error(exc)))
+            result = rejected_file(family, relative_source(path, root), kind, unexpected_error(exc), path=path)
+        for info in result.files:  # a reader that did not stat its file
+            if info.size_bytes is None and info.source_file == relative_source(path, root):
+                info.stat(path)
+        results.append(result)
     return results
+
+
+def files_frame(result: ReadResult) -> pl.DataFrame:
+    """raw.source_files for one family: every file its reader looked at, and what came of it."""
+    records = [
+        {
+            "source_family": result.family,
+            "source_file": f.source_file,
+            "kind": f.kind,
+            "encoding": f.encoding,
+            "size_bytes": f.size_bytes,
+            "modified_at": f.modified_at,
+            "rows_loaded": f.rows_loaded,
+            "rows_quarantined": f.rows_quarantined,
+            "rejected": f.rejected,
+            "truncated": f.truncated,
+            "problem": f.problem,
+        }
+        for f in result.files
+    ]
+    return pl.DataFrame(records, schema=SOURCE_FILES_SCHEMA) if records else pl.DataFrame(schema=SOURCE_FILES_SCHEMA)
 
 
 def unexpected_error(exc: Exception) -> str:

@@ -33,6 +33,7 @@ from pipelines.ingest.common import (
     check_required,
     check_year,
     combine_header_rows,
+    csv_file_problems,
     display_header,
     find_files,
     formula_reason,
@@ -56,6 +57,7 @@ from pipelines.ingest.common import (
     relative_source,
     require_headers,
     scale,
+    split_damaged,
     split_header_unit,
     strip_text,
     unit_columns,
@@ -167,8 +169,10 @@ def resolve_redeliveries(result: ReadResult, inbox_dir: Path) -> ReadResult:
     return ReadResult.build(FAMILY, tables, quarantine, result.files)
 
 
-def _rejected(source_file: str, kind: str, problem: Exception, encoding: str | None = None) -> ReadResult:
-    return rejected_file(FAMILY, source_file, kind, str(problem), encoding)
+def _rejected(
+    source_file: str, kind: str, problem: Exception, encoding: str | None = None, path: Path | None = None
+) -> ReadResult:
+    return rejected_file(FAMILY, source_file, kind, str(problem), encoding, path)
 
 
 def _in_year_range(year: int | None) -> bool:
@@ -199,7 +203,7 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
     try:
         workbook = open_workbook(path)
     except UnreadableFile as problem:
-        return _rejected(source_file, "energy_balance_workbook", problem)
+        return _rejected(source_file, "energy_balance_workbook", problem, path=path)
     file_year = _FILE_YEAR.search(path.stem)
     problems: list[dict[str, object]] = []
     cells: dict[str, list] = {name: [] for name in _BALANCE_CELL_COLUMNS}
@@ -219,7 +223,7 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
     balance, quarantine = _finish_balance(frame)
     quarantine = pl.concat([q for q in (quarantine_frame(problems), quarantine) if q.width], how="vertical")
     return ReadResult.build(
-        FAMILY, {"energy_balance": balance}, quarantine, [FileRead(source_file, "energy_balance_workbook")]
+        FAMILY, {"energy_balance": balance}, quarantine, [FileRead.of(path, source_file, "energy_balance_workbook")]
     )
 
 
@@ -512,7 +516,7 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
     try:
         workbook = open_workbook(path)
     except UnreadableFile as problem:
-        return _rejected(source_file, kind, problem)
+        return _rejected(source_file, kind, problem, path=path)
     variables = vocab.activity_variables()
     fields = {**vocab.ACTIVITY_KEY_FIELDS, **{code: v.aliases for code, v in variables.items()}}
     problems: list[dict[str, object]] = []
@@ -598,6 +602,7 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
             source_file,
             kind,
             UnreadableFile("no sheet has a header row with 地区代码 and 年份 (expected sheet 主要指标)"),
+            path=path,
         )
     tables = {
         "activity_statistics": pl.concat([p for p in long_parts if p.width], how="vertical")
@@ -605,7 +610,7 @@ def read_activity_workbook(path: Path, root: Path) -> ReadResult:
         else pl.DataFrame()
     }
     quarantine = pl.concat([quarantine_frame(problems), *[q for q in quarantine_parts if q.width]], how="vertical")
-    return ReadResult.build(FAMILY, tables, quarantine, [FileRead(source_file, kind)])
+    return ReadResult.build(FAMILY, tables, quarantine, [FileRead.of(path, source_file, kind)])
 
 
 def _finish_activity(
@@ -714,13 +719,16 @@ def read_department_indicators_csv(path: Path, root: Path) -> ReadResult:
     path, root = Path(path), Path(root)
     source_file = relative_source(path, root)
     kind = "department_indicators_csv"
+    info = FileRead.of(path, source_file, kind)
     try:
         cells = read_csv_cells(path)
+        file_problems = csv_file_problems(cells, FAMILY, info)
         match = match_headers(cells.header, vocab.INDICATOR_FIELDS)
         require_headers(match, vocab.INDICATOR_FIELDS, [*vocab.INDICATOR_REQUIRED, "value"])
     except UnreadableFile as problem:
-        return _rejected(source_file, kind, problem)
+        return _rejected(source_file, kind, problem, info.encoding, path)
     raw, h = select_fields(cells, match, vocab.INDICATOR_FIELDS, source_file)
+    raw, damaged = split_damaged(raw, FAMILY)
     frame = with_numbers(raw, {"value": "p_value"}).with_columns(
         p_region=region_code_expr("region_code"),
         p_year=parse_year(pl.col("year")),
@@ -746,6 +754,7 @@ def read_department_indicators_csv(path: Path, root: Path) -> ReadResult:
         check_indicator_unit(h["unit"]),
     ]
     good, quarantine = apply_checks(frame, checks, FAMILY)
+    quarantine = pl.concat([quarantine_frame(file_problems), damaged, quarantine], how="vertical")
     indicators = good.select(
         "source_file",
         "source_sheet",
@@ -760,9 +769,7 @@ def read_department_indicators_csv(path: Path, root: Path) -> ReadResult:
         pl.coalesce("p_unit", "p_published").alias("unit_original"),
         pl.col("p_department").alias("department"),
     )
-    return ReadResult.build(
-        FAMILY, {"indicator_statistics": indicators}, quarantine, [FileRead(source_file, kind, cells.encoding)]
-    )
+    return ReadResult.build(FAMILY, {"indicator_statistics": indicators}, quarantine, [info])
 
 
 def check_indicator_unit(header: str) -> Check:

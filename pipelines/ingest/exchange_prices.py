@@ -27,6 +27,7 @@ from pipelines.ingest.common import (
     check_ragged,
     check_recognised,
     check_required,
+    csv_file_problems,
     eval_distinct,
     find_files,
     lookup_unit,
@@ -34,12 +35,14 @@ from pipelines.ingest.common import (
     match_headers,
     name_key,
     parse_date,
+    quarantine_frame,
     read_csv_cells,
     read_each,
     rejected_file,
     relative_source,
     require_headers,
     scale,
+    split_damaged,
     strip_text,
     with_numbers,
 )
@@ -100,7 +103,7 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
     """One exchange's daily file (§3a, §3b)."""
     path, root = Path(path), Path(root)
     source_file = relative_source(path, root)
-    info = FileRead(source_file, "exchange_prices_csv")
+    info = FileRead.of(path, source_file, "exchange_prices_csv")
     try:
         exchange = exchange_code_of(path.name)
         if exchange is None:
@@ -109,7 +112,7 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
                 "e.g. HB_daily_2014-2020.csv)"
             )
         cells = read_csv_cells(path)
-        info.encoding = cells.encoding
+        file_problems = csv_file_problems(cells, FAMILY, info)
         match = match_headers(cells.header, vocab.PRICE_FIELDS)
         require_headers(match, vocab.PRICE_FIELDS, vocab.PRICE_REQUIRED)
         factors = {name: _unit_factor(match.units.get(name), name) for name in NUMERIC_COLUMNS}
@@ -119,9 +122,10 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
                 f"unit '{match.units[bad[0]]}' in header '{match.written[bad[0]]}' cannot be converted"
             )
     except UnreadableFile as problem:
-        return rejected_file(FAMILY, source_file, info.kind, str(problem), info.encoding)
+        return rejected_file(FAMILY, source_file, info.kind, str(problem), info.encoding, path)
 
     raw, h = select_fields(cells, match, vocab.PRICE_FIELDS, source_file)
+    raw, damaged = split_damaged(raw, FAMILY)
     frame = with_numbers(raw, {name: f"p_{name}" for name in NUMERIC_COLUMNS})
     frame = frame.with_columns(
         p_trade_date=eval_distinct(frame, "trade_date", parse_date, pl.Date),
@@ -149,6 +153,7 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
         check_duplicate_day(h),
     ]
     good, quarantine = apply_checks(frame, checks, FAMILY)
+    quarantine = pl.concat([quarantine_frame(file_problems), damaged, quarantine], how="vertical")
     market = good.select(
         "source_file",
         "source_row",

@@ -117,6 +117,50 @@ QUARANTINE_SCHEMA = pl.Schema(
     }
 )
 
+# One row per delivery of an enterprise report: one report (credit code, year, status) as found
+# in one file, and what became of it (sources/README.md, "Duplicates and re-delivered reports").
+# Confidential like the lines: the credit code is kept as written.
+ENTERPRISE_REPORT_DELIVERIES_SCHEMA = pl.Schema(
+    {
+        "source_file": pl.Utf8,
+        "credit_code": pl.Utf8,
+        "report_year": pl.Int32,  # null when the year cell is not a whole number
+        "data_status": pl.Utf8,  # 'reported' | 'verified' | 'rechecked' (the text as written when unknown)
+        "delivery_status": pl.Utf8,  # 'in_force' | 'superseded' | 'duplicate' | 'held'
+        "status_reason": pl.Utf8,  # null for in_force; the quarantine reason otherwise
+        "lines_read": pl.Int32,  # every line attributed to the delivery, valid or not, duplicates included
+        "lines_loaded": pl.Int32,  # its lines in raw.enterprise_report_lines (0 unless in_force)
+        "lines_quarantined": pl.Int32,  # invalid lines (not identical copies, not the held/superseded copies)
+        "lines_missing_vs_previous": pl.Utf8,  # '化石燃料燃烧/柴油|工业生产过程/熟料生产', in_force only
+        "stated_total_co2_t": pl.Float64,  # the report's own total (汇总, 合计 rows); null when none stated
+        "stated_category_totals": pl.Utf8,  # 'combustion=123.4|process=55' from the line sheets' 合计 rows
+        "reported_lines_co2_t": pl.Float64,  # Σ 排放量 over every line read for the delivery, valid or not
+    }
+)
+
+# One row per file a reader looked at (common.files_frame): the inventory of a build's inputs.
+SOURCE_FILES_SCHEMA = pl.Schema(
+    {
+        "source_family": pl.Utf8,
+        "source_file": pl.Utf8,
+        "kind": pl.Utf8,  # e.g. 'enterprise_export_csv', 'energy_balance_workbook'
+        "encoding": pl.Utf8,  # CSV only: 'utf-8', 'utf-8-sig' or 'gb18030'
+        "size_bytes": pl.Int64,
+        "modified_at": pl.Datetime("us", "UTC"),  # the delivery order of re-delivered files
+        "rows_loaded": pl.Int64,
+        "rows_quarantined": pl.Int64,
+        "rejected": pl.Boolean,  # nothing of the file could be read
+        "truncated": pl.Boolean,  # the file ends mid-row (cut off in transfer)
+        "problem": pl.Utf8,  # the file-level reason, when rejected, truncated or without data rows
+    }
+)
+
+# What the last publication covered (audit.audit_coverage of the published warehouse), copied into
+# the build file by the ingestion step for the completeness gate (pipelines/assets/ingestion.py).
+PREVIOUS_PUBLICATION_COVERAGE_SCHEMA = pl.Schema(
+    {"source_family": pl.Utf8, "unit_kind": pl.Utf8, "year": pl.Int32, "unit_key": pl.Utf8, "rows_count": pl.Int64}
+)
+
 RAW_SCHEMAS: dict[str, pl.Schema] = {
     "enterprise_report_lines": ENTERPRISE_REPORT_LINES_SCHEMA,
     "energy_balance": ENERGY_BALANCE_SCHEMA,
@@ -124,24 +168,32 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,
+    "enterprise_report_deliveries": ENTERPRISE_REPORT_DELIVERIES_SCHEMA,
+    "source_files": SOURCE_FILES_SCHEMA,
+    "previous_publication_coverage": PREVIOUS_PUBLICATION_COVERAGE_SCHEMA,
 }
 
 # Which raw tables each source family fills (quarantine is shared by all).
 FAMILY_TABLES: dict[str, tuple[str, ...]] = {
-    "enterprise_reports": ("enterprise_report_lines",),
+    "enterprise_reports": ("enterprise_report_lines", "enterprise_report_deliveries"),
     "energy_statistics": ("energy_balance", "activity_statistics", "indicator_statistics"),
     "exchange_prices": ("market_daily",),
 }
 
 
+def schema_of(table: str) -> pl.Schema:
+    """The schema of a raw table."""
+    return RAW_SCHEMAS[table]
+
+
 def empty_frame(table: str) -> pl.DataFrame:
     """A frame with the table's full schema and no rows."""
-    return pl.DataFrame(schema=RAW_SCHEMAS[table])
+    return pl.DataFrame(schema=schema_of(table))
 
 
 def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     """Select and cast the table's columns in spec order (missing columns become null)."""
-    schema = RAW_SCHEMAS[table]
+    schema = schema_of(table)
     if frame.width == 0:  # "nothing read": a literal select would broadcast to one row of nulls
         return empty_frame(table)
     return frame.select(

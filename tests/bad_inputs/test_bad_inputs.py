@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 
 from pipelines.identifiers import credit_code_check_char
+from pipelines.ingest.allocations import read_enterprise_reports_and_allocations
 from pipelines.ingest.energy_statistics import read_energy_statistics
 from pipelines.ingest.enterprise_reports import read_enterprise_reports
 from pipelines.ingest.exchange_prices import read_exchange_prices
@@ -191,9 +192,10 @@ COAL_LINE = ["原煤", 1.5, "万吨", 20.908, "GJ/t", 26.37, 94, 28000]
 CLINKER_LINE = ["熟料生产", 800000, "吨", 0.538, "tCO2/t", 430400]
 
 
-def workbook(name: str, sheets: dict[str, tuple[list[list], list[list]]], info=WORKBOOK_INFO):
+def workbook(name: str, sheets: dict[str, tuple[list[list], list[list]]], info=WORKBOOK_INFO, summary=None):
     """A per-enterprise template workbook (§1b): 基本信息, then per line sheet a merged title row,
-    the header rows (cells may be Merged) and the lines (cells may be Formula)."""
+    the header rows (cells may be Merged) and the lines (cells may be Formula), then a 汇总 sheet
+    of label/value rows when summary is given."""
 
     def write_cell(sheet, row: int, col: int, cell) -> None:
         if isinstance(cell, Formula):
@@ -218,10 +220,25 @@ def workbook(name: str, sheets: dict[str, tuple[list[list], list[list]]], info=W
             for offset, row in enumerate([*header, *lines]):
                 for col, cell in enumerate(row):
                     write_cell(sheet, 1 + offset, col, cell)
+        if summary is not None:
+            sheet = book.add_worksheet("汇总")
+            for row, cells in enumerate(summary):
+                for col, cell in enumerate(cells):
+                    write_cell(sheet, row, col, cell)
         book.close()
         _drop_cached_results(path)
 
     return f"enterprise_reports/workbooks/2020/{name}", write
+
+
+def cut_off(relative: str, header: str, rows: list[str], partial: str, encoding: str = "gbk") -> tuple[str, bytes]:
+    """A CSV whose transfer stopped inside its last record: no line break after `partial`."""
+    return relative, ("\r\n".join([header, *rows, partial])).encode(encoding)
+
+
+def fields_of(line: str, count: int) -> str:
+    """The first `count` fields of a CSV line (a record cut off in transfer)."""
+    return ",".join(line.split(",")[:count])
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,6 +256,9 @@ class Case:
     quarantine: list[Q]
     loaded: dict[str, int]
     check: Callable[[pl.DataFrame], None] | None = None
+    # "table": the raw table counted by `loaded`; "same_time": every file one modification time;
+    # "deliveries": expected rows of raw.enterprise_report_deliveries (only the columns given);
+    # "files": {source_file: {FileRead attribute: expected}} (raw.source_files).
     extra: dict = field(default_factory=dict)
 
 
@@ -595,8 +615,304 @@ CASES: list[Case] = [
          extra={"table": "activity_statistics"}),
 ]
 
-READERS = {"enterprise": read_enterprise_reports, "prices": read_exchange_prices, "energy": read_energy_statistics}
-TABLES = {"enterprise": "enterprise_report_lines", "prices": "market_daily", "energy": "energy_balance"}
+
+# ---- enterprise reports: deliveries (raw.enterprise_report_deliveries) -----------------------
+
+KEY = "统一社会信用代码/报告年度/数据状态"
+WHAT = "report 2020 reported of this enterprise"
+COAL_14000 = report_line(activity="14000")
+DIESEL = good_lines()[1]
+
+
+def held_invalid(rows: str, older: str) -> str:
+    return (f"held: this re-delivery of {WHAT} has {rows}; the earlier complete delivery in {older} "
+            "stays in force until it is corrected")
+
+
+def held_conflict(rows: str, earlier: str | None = None, what: str = "化石燃料燃烧 原煤") -> str:
+    reason = (f"held: {WHAT} has two different lines for {what} in this file ({rows}); which is right cannot be "
+              "told — the report is held until the file is corrected")
+    return reason + (f"; the earlier delivery in {earlier} stays in force" if earlier else "")
+
+
+def superseded(newer: str) -> str:
+    return f"superseded: the {WHAT} was re-delivered corrected in {newer}, which replaces this file's lines"
+
+
+def cut_reason(row: int, fields: int, of: int) -> str:
+    return (f"file ends mid-row: row {row} has {fields} of {of} fields and the file does not end with a line break — "
+            "the file looks cut off (truncated transfer?); the rows before it loaded")
+
+
+HEADER_ONLY = "file has a header row but no data rows"
+NUL_REASON = ("holds a NUL byte (0x00), which no text contains — the file looks damaged (an interrupted copy or a "
+              "binary file saved as CSV?); row quarantined")
+ALLOCATION_HEADER = "统一社会信用代码,履约年度,免费配额(吨),有偿配额(吨),清缴CCER(吨),实际清缴配额(吨)"
+ALLOCATIONS = "enterprise_reports/allocations/配额分配与清缴_2019.csv"
+INDICATOR_HEADER = "地区代码,年份,指标名称,数值,单位,报送部门"
+INDICATORS = "energy_statistics/department_indicators/"
+PRICES = "exchange_prices/HB_daily_2014-2020.csv"
+HOSTILE_NAME = "某化工厂\n# 标题\x1b[2J\x07"
+
+
+def delivery(file: str, status: str, read: int, loaded: int, quarantined: int, **more) -> dict:
+    return {"source_file": file, "delivery_status": status, "lines_read": read, "lines_loaded": loaded,
+            "lines_quarantined": quarantined, **more}
+
+
+CASES += [
+    # Issue 1: a corrected re-delivery with one invalid line must not replace the complete report.
+    Case("redelivery_with_an_invalid_line_is_held_and_the_older_complete_one_stays_in_force", "enterprise",
+         [export("a.csv", good_lines()), export("a_更正.csv", [COAL_14000, report_line(source="柴油", activity="-5", unit="t")])],
+         [(E + "a_更正.csv", None, 2, KEY, held_invalid("1 invalid line (row 3)", E + "a.csv")),
+          (E + "a_更正.csv", None, 3, "活动水平", "活动水平 is -5; it cannot be negative")],
+         {E + "a.csv": 2, E + "a_更正.csv": 0},
+         extra={"deliveries": [delivery(E + "a.csv", "in_force", 2, 2, 0, status_reason=None),
+                               delivery(E + "a_更正.csv", "held", 2, 0, 1,
+                                        status_reason=held_invalid("1 invalid line (row 3)", E + "a.csv"))]}),
+    Case("corrected_file_that_omits_a_line_is_in_force_and_names_the_missing_line", "enterprise",
+         [export("a.csv", good_lines() + [report_line(category="工业生产过程", source="熟料生产", activity="800000", unit="吨",
+                                                       ncv="", ncv_unit="", cc="", ox="", ef="0.538", ef_unit="tCO2/t")]),
+          export("a_更正.csv", [COAL_14000])],
+         [(E + "a.csv", None, row, KEY, superseded(E + "a_更正.csv")) for row in (2, 3, 4)],
+         {E + "a.csv": 0, E + "a_更正.csv": 1},
+         extra={"deliveries": [delivery(E + "a.csv", "superseded", 3, 0, 0, lines_missing_vs_previous=None),
+                               delivery(E + "a_更正.csv", "in_force", 1, 1, 0,
+                                        lines_missing_vs_previous="化石燃料燃烧/柴油|工业生产过程/熟料生产")]}),
+    # Issue 2: one report twice in one file, one line changed: nothing of it can be trusted.
+    Case("report_twice_in_one_file_with_one_line_changed_is_held", "enterprise",
+         [export("a.csv", [*good_lines(), COAL_14000, DIESEL])],
+         [(EXPORT, None, 2, KEY, held_conflict("rows 2 and 4")), (EXPORT, None, 3, KEY, held_conflict("rows 2 and 4")),
+          (EXPORT, None, 4, KEY, held_conflict("rows 2 and 4")), (EXPORT, None, 5, None, "duplicate line: identical to row 3")],
+         {EXPORT: 0},
+         extra={"deliveries": [delivery(EXPORT, "held", 4, 0, 0, status_reason=held_conflict("rows 2 and 4"))]}),
+    Case("conflicting_copies_in_a_corrected_file_leave_the_earlier_delivery_in_force", "enterprise",
+         [export("a.csv", good_lines()), export("b.csv", [report_line(), DIESEL, COAL_14000])],
+         [(E + "b.csv", None, row, KEY, held_conflict("rows 2 and 4", E + "a.csv")) for row in (2, 3, 4)],
+         {E + "a.csv": 2, E + "b.csv": 0},
+         extra={"deliveries": [delivery(E + "a.csv", "in_force", 2, 2, 0), delivery(E + "b.csv", "held", 3, 0, 0)]}),
+    Case("conflicting_line_that_is_also_invalid_still_holds_the_report", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(activity="12x")])],
+         [(EXPORT, None, 2, KEY, held_conflict("rows 2 and 4")), (EXPORT, None, 3, KEY, held_conflict("rows 2 and 4")),
+          (EXPORT, None, 4, "活动水平", "'12x' in 活动水平 is not a number")],
+         {EXPORT: 0},
+         extra={"deliveries": [delivery(EXPORT, "held", 3, 0, 1)]}),
+    # Issue 3: a report with a quarantined line is partial, and the deliveries table says so.
+    Case("partial_report_when_no_delivery_is_complete", "enterprise",
+         [export("a.csv", [report_line(), report_line(source="柴油", activity="-5", unit="t")]),
+          export("b.csv", [COAL_14000, report_line(source="柴油", unit="万吨吨")])],
+         [(E + "a.csv", None, 2, KEY, superseded(E + "b.csv")),
+          (E + "a.csv", None, 3, "活动水平", "活动水平 is -5; it cannot be negative"),
+          (E + "b.csv", None, 3, "活动水平单位", ("startswith", "unit '万吨吨' is not a known mass unit"))],
+         {E + "a.csv": 0, E + "b.csv": 1},
+         extra={"deliveries": [delivery(E + "a.csv", "superseded", 2, 0, 1),
+                               delivery(E + "b.csv", "in_force", 2, 1, 1, status_reason=None)]}),
+    Case("report_with_a_quarantined_line_is_recorded_as_partial", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(source="汽油", unit="t", region="629999")])],
+         [(EXPORT, None, 4, "行政区划代码", ("startswith", "region code 629999 does not exist"))],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 3, 2, 1, credit_code=CODE, report_year=2020,
+                                        data_status="reported", reported_lines_co2_t=120000.0, stated_total_co2_t=None)]}),
+    Case("unit_slip_line_holds_a_redelivery", "enterprise",
+         [export("a.csv", good_lines()), export("b.csv", [report_line(activity="12000", unit="万吨"), DIESEL])],
+         [(E + "b.csv", None, 2, "活动水平", "unit '万吨' with value 12000 looks like tonnes (×10⁴ too large); row quarantined"),
+          (E + "b.csv", None, 3, KEY, held_invalid("1 invalid line (row 2)", E + "a.csv"))],
+         {E + "a.csv": 2, E + "b.csv": 0}),
+    Case("redelivery_order_follows_modification_time_not_the_file_name", "enterprise",
+         [export("z_old.csv", good_lines()), export("a_new.csv", [COAL_14000, DIESEL])],
+         [(E + "z_old.csv", None, row, KEY, superseded(E + "a_new.csv")) for row in (2, 3)],
+         {E + "z_old.csv": 0, E + "a_new.csv": 2}),
+    Case("line_with_an_invalid_credit_code_is_a_delivery_of_its_own", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(credit_code=BAD_CHECK_CHAR.lower(), source="汽油", unit="t")])],
+         [(EXPORT, None, 4, "统一社会信用代码", ("startswith", f"credit code '{BAD_CHECK_CHAR}' fails the GB 32100 check"))],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 2, 2, 0, credit_code=CODE),
+                               delivery(EXPORT, "in_force", 1, 0, 1, credit_code=BAD_CHECK_CHAR)]}),
+    Case("workbook_redelivery_with_a_formula_line_is_held", "enterprise",
+         [workbook("a.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE]), "工业生产过程": (PROCESS_HEADER, [CLINKER_LINE])}),
+          workbook("b.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE, ["柴油", Formula("=1.2*100", None), "吨", None, None, None, None, 370]]),
+                              "工业生产过程": (PROCESS_HEADER, [CLINKER_LINE])})],
+         [(WB + "b.xlsx", "化石燃料燃烧", 3, KEY, held_invalid("1 invalid line (sheet 化石燃料燃烧 row 4)", WB + "a.xlsx")),
+          (WB + "b.xlsx", "化石燃料燃烧", 4, "消耗量", ("startswith", "cell B4 holds a formula without a saved value")),
+          (WB + "b.xlsx", "工业生产过程", 3, KEY, held_invalid("1 invalid line (sheet 化石燃料燃烧 row 4)", WB + "a.xlsx"))],
+         {WB + "a.xlsx": 2, WB + "b.xlsx": 0},
+         extra={"deliveries": [delivery(WB + "a.xlsx", "in_force", 2, 2, 0), delivery(WB + "b.xlsx", "held", 3, 0, 1)]}),
+    Case("workbook_redelivery_with_an_unreadable_sheet_is_held", "enterprise",
+         [workbook("a.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE]), "净购入热力": ([["项目", "热量", "单位", "排放因子(tCO2/GJ)"]], [["净购入热力", 5, "万百万千焦", 0.11]])}),
+          workbook("b.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE]), "净购入热力": ([["说明"]], [["本年无外购热力"]])})],
+         [(WB + "b.xlsx", "净购入热力", None, None, ("startswith", "no header row found")),
+          (WB + "b.xlsx", "化石燃料燃烧", 3, KEY, held_invalid("1 invalid line (sheet 净购入热力)", WB + "a.xlsx"))],
+         {WB + "a.xlsx": 2, WB + "b.xlsx": 0}),
+    # Issue 4: totals are statements about the report, compared with its lines.
+    Case("workbook_totals_that_disagree_with_the_lines_are_recorded", "enterprise",
+         [workbook("a.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE, ["合计", None, None, None, None, None, None, 30000]]),
+                              "工业生产过程": (PROCESS_HEADER, [CLINKER_LINE, ["合计", None, None, None, None, 430400]])},
+                   summary=[["排放总量(tCO2)", 470000]])],
+         [],
+         {WB + "a.xlsx": 2},
+         extra={"deliveries": [delivery(WB + "a.xlsx", "in_force", 2, 2, 0, stated_total_co2_t=470000.0,
+                                        stated_category_totals="combustion=30000|process=430400",
+                                        reported_lines_co2_t=458400.0)]}),
+    Case("workbook_subtotal_and_total_rows_without_a_summary_sheet", "enterprise",
+         [workbook("a.xlsx", {"化石燃料燃烧": (FUEL_HEADER, [COAL_LINE, ["小计", None, None, None, None, None, None, 28000],
+                                                             ["柴油", 120, "吨", None, None, None, None, 370.5],
+                                                             ["合计", None, None, None, None, None, None, 28370.5]]),
+                              "净购入电力": ([["项目", "电量", "单位", "排放因子(tCO2/MWh)", "排放量(tCO2)"]],
+                                             [["净购入电力", 2, "万千瓦时", 0.581, 11.62], ["合计", None, None, None, Formula("=E3", None)]])})],
+         [],
+         {WB + "a.xlsx": 3},
+         extra={"deliveries": [delivery(WB + "a.xlsx", "in_force", 3, 3, 0, stated_total_co2_t=28370.5,
+                                        stated_category_totals="combustion=28370.5", reported_lines_co2_t=28382.12)]}),
+    Case("csv_total_row_is_a_total_not_a_broken_line", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(category="", source="合计", activity="", unit="", ncv="", ncv_unit="",
+                                                      cc="", ox="", co2="80500")])],
+         [(EXPORT, None, 4, "排放源", "total row (合计): not an emission line; its 排放量 80500 is compared with the report's lines")],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 2, 2, 0, stated_total_co2_t=80500.0,
+                                        stated_category_totals=None, reported_lines_co2_t=80000.0)]}),
+    Case("csv_category_total_row", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(source="合计", activity="", unit="", co2="80000")])],
+         [(EXPORT, None, 4, "排放源", "total row (合计): not an emission line; its 排放量 80000 is compared with the report's lines")],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 2, 2, 0, stated_total_co2_t=80000.0,
+                                        stated_category_totals="combustion=80000")]}),
+    Case("csv_grand_total_row_that_names_no_report", "enterprise",
+         [export("a.csv", [*good_lines(), "总计" + "," * 18 + "80000"])],
+         [(EXPORT, None, 4, "统一社会信用代码",
+           "total row (总计): not an emission line; it names no report (credit code, year, status), so its 排放量 80000 "
+           "is compared with nothing")],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 2, 2, 0, stated_total_co2_t=None)]}),
+    # Issue 5: an unreadable workbook costs only itself.
+    Case("lone_unreadable_workbook_beside_a_valid_export", "enterprise",
+         [export("a.csv", good_lines()), (WB + "x.xlsx", export("x.csv", good_lines())[1])],
+         [(WB + "x.xlsx", None, None, None, ("startswith", "file cannot be opened as an Excel workbook: "))],
+         {EXPORT: 2},
+         extra={"files": {WB + "x.xlsx": {"rejected": True, "problem": ("startswith", "file cannot be opened")}}}),
+    Case("workbook_with_only_basic_info_beside_a_valid_export", "enterprise",
+         [export("a.csv", good_lines()), workbook("x.xlsx", {})],
+         [(WB + "x.xlsx", None, None, None, "workbook has no emission-source lines")],
+         {EXPORT: 2}),
+    # Issue 6: an empty delivery leaves a trace, in every family that reads CSV.
+    Case("header_only_export_beside_a_valid_one", "enterprise",
+         [export("a.csv", good_lines()), export("b.csv", [])],
+         [(E + "b.csv", None, None, None, HEADER_ONLY)],
+         {EXPORT: 2},
+         extra={"files": {E + "b.csv": {"rejected": False, "problem": HEADER_ONLY, "rows_loaded": 0}}}),
+    Case("header_only_allocation_file_beside_a_valid_one", "allocations",
+         [(ALLOCATIONS, f"{ALLOCATION_HEADER}\n{CODE},2019,10000,0,0,10000\n".encode()),
+          ("enterprise_reports/allocations/配额分配与清缴_2020.csv", f"{ALLOCATION_HEADER}\n".encode("gbk"))],
+         [("enterprise_reports/allocations/配额分配与清缴_2020.csv", None, None, None, HEADER_ONLY)],
+         {ALLOCATIONS: 1}),
+    Case("header_only_price_file_beside_a_valid_one", "prices",
+         [prices([GOOD_PRICE, GOOD_PRICE_2]), prices([], name="GD_daily_2014-2020.csv")],
+         [("exchange_prices/GD_daily_2014-2020.csv", None, None, None, HEADER_ONLY)],
+         {PRICES: 2}),
+    Case("header_only_department_indicator_file_beside_a_valid_one", "energy",
+         [(INDICATORS + "a.csv", f"{INDICATOR_HEADER}\n620000,2015,森林覆盖率,11.3,%,林业和草原局\n".encode("gbk")),
+          (INDICATORS + "b.csv", f"{INDICATOR_HEADER}\r\n\r\n".encode("gbk"))],
+         [(INDICATORS + "b.csv", None, None, None, HEADER_ONLY)],
+         {INDICATORS + "a.csv": 1},
+         extra={"table": "indicator_statistics"}),
+    # Issue 7: a file cut off in transfer is recognised, in every family that reads CSV.
+    Case("truncated_export_loads_the_rows_before_the_cut", "enterprise",
+         [cut_off(EXPORT, ENTERPRISE_HEADER, good_lines(), fields_of(report_line(source="汽油", unit="t"), 12))],
+         [(EXPORT, None, 4, "(whole row)", cut_reason(4, 12, 19))],
+         {EXPORT: 2},
+         extra={"files": {EXPORT: {"truncated": True, "rejected": False, "problem": cut_reason(4, 12, 19),
+                                   "rows_loaded": 2, "rows_quarantined": 1}},
+                "deliveries": [delivery(EXPORT, "in_force", 3, 2, 1)]}),
+    Case("truncated_redelivery_is_held", "enterprise",
+         [export("a.csv", good_lines()),
+          cut_off(E + "b.csv", ENTERPRISE_HEADER, [COAL_14000], fields_of(DIESEL, 15))],
+         [(E + "b.csv", None, 2, KEY, held_invalid("1 invalid line (row 3)", E + "a.csv")),
+          (E + "b.csv", None, 3, "(whole row)", cut_reason(3, 15, 19))],
+         {E + "a.csv": 2, E + "b.csv": 0}),
+    Case("truncated_inside_a_quoted_value", "enterprise",
+         [cut_off(EXPORT, ENTERPRISE_HEADER, good_lines(), f'{CODE},"兰州某')],
+         [(EXPORT, None, 4, "(whole row)", cut_reason(4, 2, 19))],
+         {EXPORT: 2}),
+    Case("truncated_allocation_file", "allocations",
+         [cut_off(ALLOCATIONS, ALLOCATION_HEADER, [f"{CODE},2019,10000,0,0,10000", f"{credit_code(2)},2019,500,0,0,500"],
+                  f"{credit_code(3)},2019,12", encoding="utf-8")],
+         [(ALLOCATIONS, None, 4, "(whole row)", cut_reason(4, 3, 6))],
+         {ALLOCATIONS: 2},
+         extra={"files": {ALLOCATIONS: {"truncated": True}}}),
+    Case("truncated_price_file", "prices",
+         [cut_off(PRICES, PRICE_HEADER, [GOOD_PRICE, GOOD_PRICE_2], "2019-06-05,HBEA,28")],
+         [(PRICES, None, 4, "(whole row)", cut_reason(4, 3, 10))],
+         {PRICES: 2},
+         extra={"files": {PRICES: {"truncated": True, "encoding": "gb18030"}}}),
+    Case("truncated_department_indicator_file", "energy",
+         [cut_off(INDICATORS + "a.csv", INDICATOR_HEADER, ["620000,2015,森林覆盖率,11.3,%,林业和草原局"], "620000,2016,森林覆盖率,11")],
+         [(INDICATORS + "a.csv", None, 3, "(whole row)", cut_reason(3, 4, 6))],
+         {INDICATORS + "a.csv": 1},
+         extra={"table": "indicator_statistics", "files": {INDICATORS + "a.csv": {"truncated": True}}}),
+    Case("file_ending_in_nul_padding_is_cut_off", "enterprise",
+         [(EXPORT, export("a.csv", good_lines())[1] + b"\x00" * 512)],
+         [(EXPORT, None, 4, "(whole row)", cut_reason(4, 1, 19))],
+         {EXPORT: 2}),
+    Case("complete_last_row_without_a_line_break_is_not_truncated", "enterprise",
+         [cut_off(EXPORT, ENTERPRISE_HEADER, [good_lines()[0]], DIESEL)],
+         [],
+         {EXPORT: 2},
+         extra={"files": {EXPORT: {"truncated": False, "problem": None}}}),
+    # ---- other real-world files ----------------------------------------------------------------
+    Case("nul_byte_inside_a_row", "enterprise",
+         [export("a.csv", [*good_lines(), report_line(name="兰州\x00某电厂", source="汽油", unit="t")])],
+         [(EXPORT, None, 4, "(whole row)", "column B '企业名称' " + NUL_REASON)],
+         {EXPORT: 2},
+         extra={"deliveries": [delivery(EXPORT, "in_force", 3, 2, 1)]}),
+    Case("export_with_bom_and_crlf", "enterprise",
+         [export("a.csv", good_lines(), encoding="utf-8-sig")],
+         [],
+         {EXPORT: 2},
+         extra={"files": {EXPORT: {"encoding": "utf-8-sig", "truncated": False, "size_bytes": len(export("a.csv", good_lines(), encoding="utf-8-sig")[1])}}}),
+    Case("blank_lines_and_comma_only_rows_are_skipped", "enterprise",
+         [export("a.csv", [good_lines()[0], "", "," * 18, DIESEL, " , , "])],
+         [],
+         {EXPORT: 2},
+         check=lambda lines: (lines["source_row"].to_list() == [2, 5]) or pytest.fail("row numbers")),
+    Case("control_characters_and_a_line_break_in_a_name_load_unchanged", "enterprise",
+         [export("a.csv", [report_line(name=f'"{HOSTILE_NAME}"'), report_line(name=f'"{HOSTILE_NAME}"', source="柴油", unit="t")])],
+         [],
+         {EXPORT: 2},
+         check=lambda lines: (lines["enterprise_name"].to_list() == [HOSTILE_NAME] * 2 and lines["source_row"].to_list() == [2, 3])
+         or pytest.fail("name changed")),
+    Case("script_tag_in_a_name_loads_as_text", "enterprise",
+         [export("a.csv", [report_line(name="<script>alert(1)</script>某化工厂"), report_line(name="<script>alert(1)</script>某化工厂", source="柴油", unit="t")])],
+         [],
+         {EXPORT: 2},
+         check=lambda lines: (set(lines["enterprise_name"]) == {"<script>alert(1)</script>某化工厂"}) or pytest.fail("name")),
+    Case("utf16_export_rejected_whole_others_read", "enterprise",
+         [export("a.csv", good_lines()), (E + "b.csv", ("\r\n".join([ENTERPRISE_HEADER, *good_lines()])).encode("utf-16"))],
+         [(E + "b.csv", None, None, None, "file is UTF-16 (Excel 'Unicode text'); re-save it as CSV UTF-8 or GBK")],
+         {EXPORT: 2},
+         extra={"files": {E + "b.csv": {"rejected": True}}}),
+    Case("zero_byte_export_rejected_others_read", "enterprise",
+         [export("a.csv", good_lines()), (E + "b.csv", b"")],
+         [(E + "b.csv", None, None, None, "file is empty")],
+         {EXPORT: 2}),
+    Case("activity_workbook_that_is_csv_bytes", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW]}),
+          ("energy_statistics/activity/a.xlsx", "地区代码,年份\n620000,2015\n".encode())],
+         [("energy_statistics/activity/a.xlsx", None, None, None, ("startswith", "file cannot be opened as an Excel workbook: "))],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2},
+         extra={"files": {"energy_statistics/activity/a.xlsx": {"rejected": True}}}),
+]
+
+READERS = {
+    "enterprise": read_enterprise_reports,
+    "allocations": read_enterprise_reports_and_allocations,
+    "prices": read_exchange_prices,
+    "energy": read_energy_statistics,
+}
+TABLES = {
+    "enterprise": "enterprise_report_lines",
+    "allocations": "ets_allocations",
+    "prices": "market_daily",
+    "energy": "energy_balance",
+}
 
 
 def _write(inbox: Path, files: list, same_time: bool = False) -> None:
@@ -613,10 +929,12 @@ def _write(inbox: Path, files: list, same_time: bool = False) -> None:
         os.utime(path, (stamp + offset * 60, stamp + offset * 60))
 
 
-def _matches(expected, actual: str | None) -> bool:
+def _matches(expected, actual) -> bool:
     if isinstance(expected, tuple):
         how, text = expected
         return actual is not None and (actual.startswith(text) if how == "startswith" else text in actual)
+    if isinstance(expected, float) and actual is not None:
+        return actual == pytest.approx(expected)
     return expected == actual
 
 
@@ -634,7 +952,17 @@ def test_bad_input(case: Case, tmp_path):
     assert {f: loaded.get(f, 0) for f in case.loaded} == case.loaded
     if case.check:
         case.check(lines)
+    if "deliveries" in case.extra:
+        deliveries = result.tables["enterprise_report_deliveries"].to_dicts()
+        assert len(deliveries) == len(case.extra["deliveries"]), deliveries
+        for expected, actual in zip(case.extra["deliveries"], deliveries):
+            for column, value in expected.items():
+                assert _matches(value, actual[column]), (column, value, actual[column])
+    files = {f.source_file: f for f in result.files}
+    for source_file, expected in case.extra.get("files", {}).items():
+        for attribute, value in expected.items():
+            assert _matches(value, getattr(files[source_file], attribute)), (source_file, attribute, value)
 
 
 def test_the_corpus_is_large_enough():
-    assert len({c.id for c in CASES}) >= 30
+    assert len({c.id for c in CASES}) >= 60

@@ -13,6 +13,7 @@ from pipelines.ingest.allocations import (
     read_allocations,
     read_enterprise_reports_and_allocations,
 )
+from pipelines.ingest.schemas import ENTERPRISE_REPORT_DELIVERIES_SCHEMA
 from pipelines.samplegen import allocations as gen
 from pipelines.samplegen.enterprises import REPORTED, VERIFIED, RECHECKED, Enterprise, Line, ProvinceReports, Version
 
@@ -73,6 +74,9 @@ def test_invalid_bytes_reject_the_file(tmp_path):
     result = read_allocations(tmp_path)
     assert result.tables["ets_allocations"].is_empty()
     assert "neither UTF-8" in result.quarantine["reason"][0]
+    (info,) = result.files
+    assert info.rejected and "neither UTF-8" in info.problem
+    assert info.size_bytes == path.stat().st_size and info.modified_at is not None
 
 
 def test_no_files_gives_an_empty_typed_table(tmp_path):
@@ -80,7 +84,8 @@ def test_no_files_gives_an_empty_typed_table(tmp_path):
     assert result.tables["ets_allocations"].schema == ETS_ALLOCATIONS_SCHEMA
     assert result.tables["ets_allocations"].is_empty()
     combined = read_enterprise_reports_and_allocations(tmp_path)
-    assert set(combined.tables) == {"enterprise_report_lines", "ets_allocations"}
+    assert set(combined.tables) == {"enterprise_report_lines", "enterprise_report_deliveries", "ets_allocations"}
+    assert combined.tables["enterprise_report_deliveries"].schema == ENTERPRISE_REPORT_DELIVERIES_SCHEMA
 
 
 # ---- generator ---------------------------------------------------------------------------------

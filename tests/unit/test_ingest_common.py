@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.ingest import vocab
 from pipelines.ingest.common import (
+    FileRead,
     ReadResult,
     UnreadableFile,
     apply_checks,
@@ -16,6 +17,7 @@ from pipelines.ingest.common import (
     column_letter,
     combine_header_rows,
     decode_to_utf8,
+    files_frame,
     formula_reason,
     formulas_without_value,
     header_row_continues,
@@ -27,9 +29,10 @@ from pipelines.ingest.common import (
     parse_number,
     parse_year,
     read_csv_cells,
+    split_damaged,
     with_numbers,
 )
-from pipelines.ingest.schemas import RAW_SCHEMAS
+from pipelines.ingest.schemas import RAW_SCHEMAS, SOURCE_FILES_SCHEMA, schema_of
 
 # ---- encodings -------------------------------------------------------------------------------
 
@@ -54,13 +57,77 @@ def test_decode_rejects_undecodable_bytes_with_offset():
 
 def test_read_csv_cells_counts_rows_like_excel(tmp_path):
     path = tmp_path / "a.csv"
-    path.write_bytes(b'a,b\n1,"1,234.5"\n\n3,x,extra\n')
+    path.write_bytes(b'a,b\n1,"1,234.5"\n\n3,x,extra\n , \n')
     cells = read_csv_cells(path)
     assert cells.header == ["a", "b"]
     rows = cells.rows
-    assert rows["source_row"].to_list() == [2, 3, 4]
-    assert rows["c1"].to_list() == ["1,234.5", None, "x"]
-    assert rows["__extra_fields"].to_list() == [None, None, "extra"]
+    # Blank rows (an empty line, ' , ') state nothing and are left out; the others keep their number.
+    assert rows["source_row"].to_list() == [2, 4]
+    assert rows["c1"].to_list() == ["1,234.5", "x"]
+    assert rows["__extra_fields"].to_list() == [None, "extra"]
+    assert cells.cut_off is None and not cells.header_only
+
+
+def test_read_csv_cells_keeps_the_last_row_of_a_cut_off_file_as_damaged(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("a,b,c\r\n1,2,3\r\n4,\"兰州".encode())
+    cells = read_csv_cells(path)
+    reason = (
+        "file ends mid-row: row 3 has 2 of 3 fields and the file does not end with a line break — "
+        "the file looks cut off (truncated transfer?); the rows before it loaded"
+    )
+    assert cells.cut_off == reason
+    assert cells.rows.select("source_row", "c0", "c1", "c2", "__damaged", "__damaged_value").rows() == [
+        (2, "1", "2", "3", None, None),
+        (3, "4", "兰州", None, reason, '4,"兰州'),
+    ]
+    kept, quarantine = split_damaged(cells.rows.with_columns(source_file=pl.lit("a.csv"), source_sheet=pl.lit(None, pl.Utf8)), "x")
+    assert kept["source_row"].to_list() == [2]
+    assert quarantine.select("source_row", "column_name", "value", "reason").rows() == [(3, "(whole row)", '4,"兰州', reason)]
+
+
+def test_read_csv_cells_a_complete_last_row_without_a_line_break_is_not_cut_off(tmp_path):
+    path = tmp_path / "a.csv"
+    # The last record holds a quoted line break: its start is the line break outside the quotes.
+    path.write_bytes(b'a,b\n1,"x\ny"')
+    cells = read_csv_cells(path)
+    assert cells.cut_off is None
+    assert cells.rows.select("source_row", "c0", "c1").rows() == [(2, "1", "x\ny")]
+    # More fields than the header is a ragged row, not a cut-off one.
+    path.write_bytes(b"a,b\n1,2,3")
+    assert read_csv_cells(path).cut_off is None
+    # All the fields, but the last quoted value never closes: cut off inside it.
+    path.write_bytes(b'a,b\n1,2\n3,"x')
+    cells = read_csv_cells(path)
+    assert cells.cut_off.startswith("file ends mid-row: row 3 stops inside a quoted value and the file does not end")
+    assert cells.rows["source_row"].to_list() == [2, 3]
+
+
+def test_read_csv_cells_header_only_and_nul_bytes(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\r\n\r\n")
+    assert read_csv_cells(path).header_only
+    path.write_bytes(b"a,b\n1,x\x00y\n2,z\n")
+    cells = read_csv_cells(path)
+    assert not cells.header_only
+    assert cells.rows.select("source_row", "__damaged_value").rows() == [(2, "x\\x00y"), (3, None)]
+    assert cells.rows["__damaged"][0].startswith("column B 'b' holds a NUL byte (0x00)")
+
+
+def test_files_frame_is_the_source_files_table(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a\n1\n")
+    info = FileRead.of(path, "a.csv", "test_csv", "utf-8")
+    result = ReadResult("exchange_prices", {}, pl.DataFrame(schema=RAW_SCHEMAS["quarantine"]), [info])
+    frame = files_frame(result)
+    assert frame.schema == SOURCE_FILES_SCHEMA
+    row = frame.row(0, named=True)
+    assert (row["source_family"], row["source_file"], row["kind"], row["encoding"], row["size_bytes"]) == (
+        "exchange_prices", "a.csv", "test_csv", "utf-8", 4,
+    )  # fmt: skip
+    assert row["modified_at"].timestamp() == pytest.approx(path.stat().st_mtime, abs=1e-5)
+    assert (row["rejected"], row["truncated"], row["problem"]) == (False, False, None)
+    assert files_frame(ReadResult.empty("exchange_prices")).schema == SOURCE_FILES_SCHEMA
 
 
 # ---- numbers, years, dates -----------------------------------------------------------------
@@ -205,7 +272,7 @@ def test_empty_results_have_the_full_schemas():
     for family in ("enterprise_reports", "energy_statistics", "exchange_prices"):
         result = ReadResult.combine([], family)
         for table, frame in result.tables.items():
-            assert frame.schema == RAW_SCHEMAS[table]
+            assert frame.schema == schema_of(table)
         assert result.quarantine.schema == RAW_SCHEMAS["quarantine"]
 
 

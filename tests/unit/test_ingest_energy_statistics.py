@@ -265,6 +265,13 @@ def test_family_reader_keeps_going_past_a_broken_file(tmp_path):
     rejected = result.quarantine.filter(pl.col("source_file").str.ends_with("2016.xlsx"))
     assert rejected["source_row"].to_list() == [None]
     assert rejected["reason"][0].startswith("file cannot be opened as an Excel workbook")
+    # Every file looked at is in the inventory with its size and time, the rejected one too.
+    assert [f.size_bytes for f in result.files] == [
+        (tmp_path / f.source_file).stat().st_size for f in result.files
+    ]
+    assert all(f.modified_at is not None and f.modified_at.tzinfo is not None for f in result.files)
+    assert [f.problem is not None for f in result.files] == [False, True, False, False]
+    assert result.files[3].encoding == "utf-8-sig"
 
 
 def test_balance_table_not_starting_in_column_a_keeps_excel_letters(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,8 +11,13 @@ import pytest
 import xlsxwriter
 
 from pipelines.identifiers import credit_code_check_char
+from pipelines.ingest.common import ReadResult
 from pipelines.ingest.enterprise_reports import read_enterprise_reports, read_enterprise_workbook, read_export_csv
-from pipelines.ingest.schemas import ENTERPRISE_REPORT_LINES_SCHEMA, QUARANTINE_SCHEMA
+from pipelines.ingest.schemas import (
+    ENTERPRISE_REPORT_DELIVERIES_SCHEMA,
+    ENTERPRISE_REPORT_LINES_SCHEMA,
+    QUARANTINE_SCHEMA,
+)
 
 
 def credit_code(first17: str = "91620100MA7ABCDE1") -> str:
@@ -242,7 +248,56 @@ def test_export_without_required_columns_is_rejected_whole(inbox):
 def test_empty_inbox_gives_empty_tables_with_schema(tmp_path):
     result = read_enterprise_reports(tmp_path)
     assert result.tables["enterprise_report_lines"].schema == ENTERPRISE_REPORT_LINES_SCHEMA
+    assert result.tables["enterprise_report_deliveries"].schema == ENTERPRISE_REPORT_DELIVERIES_SCHEMA
     assert result.quarantine.is_empty() and result.files == []
+
+
+def test_every_delivery_of_every_report_is_recorded(inbox):
+    write_export(inbox / "enterprise_reports/export/2020.csv", [line(), line(source="柴油", unit="t", co2="370")])
+    write_export(
+        inbox / "enterprise_reports/export/2020_核查.csv",
+        [line(status="核查"), line(status="核查", source="柴油", unit="t", activity="-1", co2="370")],
+    )
+    result = read_enterprise_reports(inbox)
+    deliveries = result.tables["enterprise_report_deliveries"]
+    assert deliveries.schema == ENTERPRISE_REPORT_DELIVERIES_SCHEMA
+    assert deliveries.select(
+        "source_file", "credit_code", "report_year", "data_status", "delivery_status", "status_reason",
+        "lines_read", "lines_loaded", "lines_quarantined", "lines_missing_vs_previous", "reported_lines_co2_t",
+    ).rows() == [
+        ("enterprise_reports/export/2020.csv", CODE, 2020, "reported", "in_force", None, 2, 2, 0, None, 40370.0),
+        # A partial report: in force (no complete delivery exists), one line quarantined.
+        ("enterprise_reports/export/2020_核查.csv", CODE, 2020, "verified", "in_force", None, 2, 1, 1, None, 40370.0),
+    ]  # fmt: skip
+    assert [(f.rows_loaded, f.rows_quarantined) for f in result.files] == [(2, 0), (1, 1)]
+
+
+def test_template_workbook_totals_are_compared_not_loaded(inbox):
+    write_template(inbox / "enterprise_reports/workbooks/2020/兰州某水泥厂.xlsx")
+    result = read_enterprise_reports(inbox)
+    assert result.quarantine.is_empty() and result.tables["enterprise_report_lines"].height == 5
+    (row,) = result.tables["enterprise_report_deliveries"].iter_rows(named=True)
+    assert (row["data_status"], row["delivery_status"], row["lines_read"], row["lines_loaded"]) == ("reported", "in_force", 5, 5)
+    assert row["stated_total_co2_t"] == 580470.0 and row["reported_lines_co2_t"] == 580470.0
+    assert row["stated_category_totals"] == "combustion=28370|process=430400|electricity=116200|heat=5500"
+
+
+def test_resolve_deliveries_works_on_valid_lines_alone(inbox):
+    from pipelines.ingest.enterprise_reports import resolve_deliveries
+
+    old = write_export(inbox / "enterprise_reports/export/a.csv", [line(), line(source="柴油", unit="t")])
+    new = write_export(inbox / "enterprise_reports/export/b.csv", [line(activity="1.4")])
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_700_000_060, 1_700_000_060))
+    combined = ReadResult.combine([read_export_csv(old, inbox), read_export_csv(new, inbox)])
+    result = resolve_deliveries(combined, inbox)
+    assert result.tables["enterprise_report_lines"].select("source_file", "activity_value").rows() == [
+        ("enterprise_reports/export/b.csv", 14000.0)
+    ]
+    assert result.tables["enterprise_report_deliveries"].select("delivery_status", "lines_missing_vs_previous").rows() == [
+        ("superseded", None),
+        ("in_force", "化石燃料燃烧/柴油"),
+    ]
 
 
 # ---- the template workbook -----------------------------------------------------------------

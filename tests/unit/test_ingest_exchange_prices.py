@@ -112,12 +112,17 @@ def test_real_shenzhen_file():
     assert market["trade_date"].min() >= date(2020, 12, 1)
 
 
-def test_header_only_file_gives_an_empty_table(tmp_path):
+def test_header_only_file_gives_an_empty_table_and_one_quarantine_row(tmp_path):
     write(tmp_path / "exchange_prices/FJ_daily.csv", [PILOT_HEADER])
     result = read_exchange_prices(tmp_path)
     assert result.tables["market_daily"].schema == MARKET_DAILY_SCHEMA
-    assert result.tables["market_daily"].is_empty() and result.quarantine.is_empty()
-    assert result.files[0].rows_loaded == 0
+    assert result.tables["market_daily"].is_empty()
+    # An empty delivery leaves a trace (it used to leave none).
+    assert result.quarantine.select("source_file", "source_row", "reason").rows() == [
+        ("exchange_prices/FJ_daily.csv", None, "file has a header row but no data rows")
+    ]
+    assert result.files[0].rows_loaded == 0 and not result.files[0].rejected
+    assert result.files[0].problem == "file has a header row but no data rows"
 
 
 def test_an_unforeseen_reader_error_quarantines_only_that_file(tmp_path, monkeypatch):
@@ -139,3 +144,8 @@ def test_an_unforeseen_reader_error_quarantines_only_that_file(tmp_path, monkeyp
     assert problem["source_file"] == "exchange_prices/BJ_daily.csv"
     assert problem["reason"].startswith("file could not be read (RuntimeError: boom)")
     assert [f.rejected for f in result.files] == [True, False]
+    # The file that broke the reader is still in the inventory, with its size and time.
+    assert [f.size_bytes for f in result.files] == [
+        (tmp_path / f.source_file).stat().st_size for f in result.files
+    ]
+    assert result.files[0].problem.startswith("file could not be read (RuntimeError: boom)")
