@@ -2,7 +2,11 @@
 status vocabulary (colours, icons, the one-line meaning), downloads of every table (CSV and
 Excel) and chart data, the region picker, and text made safe for Markdown.
 
-Nothing here renders HTML: data strings reach Markdown-rendering elements only through plain().
+Nothing here renders HTML. A data string (a name, a code, a file or sheet name, a reason) is
+shown as one line of plain text: through plain() in elements that render Markdown (titles,
+headers, captions, st.markdown, metric labels and values, tab and expander labels, radio
+options, badges, alerts), name_text() where text is shown as it is (select-box options, column
+headers), chart_text() in plotly figures. Every CSV offered neutralises spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import streamlit as st
 from dashboards import queries, warehouse
 from dashboards.i18n import code_label, current_language, is_missing, t
 from dashboards.i18n import table as i18n_table
+from pipelines.safe_text import neutralise_frame_formulas, one_line
 
 STATUSES = ("green", "yellow", "red", "no_data")
 BADGE_COLOURS = {"green": "green", "yellow": "yellow", "red": "red", "no_data": "gray"}
@@ -37,17 +42,37 @@ PROVINCE_DEFAULT = "620000"  # Gansu, the province this deployment serves first
 
 # Characters that Markdown (and Streamlit's :colour[...] directives) would interpret.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|:~$])")
+# What starts a list item when it opens a line ("- a", "+ a", "1. a", "2) a"): plain() text often
+# opens a label or a caption. A sign before a digit ("-0.5 pp", "+1.3 %") is a number and stays as
+# it is (st.metric reads the sign of its delta).
+_LIST_BULLET = re.compile(r"^(\s*)([-+])(?!\d)")
+_LIST_NUMBER = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+
+
+def name_text(value: object) -> str:
+    """A data string for places that show text as it is (select-box options, column headers): one
+    line, control characters and line breaks as spaces (pipelines.safe_text.one_line)."""
+    return one_line(value)
 
 
 def plain(value: object) -> str:
-    """A data string made safe for elements that render Markdown (titles, labels, captions)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
+    """A data string made safe for elements that render Markdown (titles, labels, captions,
+    metrics, tabs): one line first (so a newline and "# " cannot start a heading and an ESC never
+    reaches the page), then every Markdown special character escaped: it shows exactly as written."""
+    text = _MARKDOWN_SPECIALS.sub(r"\\\1", one_line(value))
+    return _LIST_NUMBER.sub(r"\1\\\2", _LIST_BULLET.sub(r"\1\\\2", text))
+
+
+def code_text(prefix: str, code: object) -> str:
+    """A code from the data for a Markdown element: its label (i18n.code_label) when it has one,
+    else the code itself through plain(): an unknown code is data, a label is ours."""
+    return code_label(prefix, str(code)) if f"{prefix}_{code}" in i18n_table() else plain(code)
 
 
 def chart_text(value: object) -> str:
-    """A data string for plotly text (legends, labels, hover): plotly reads a subset of HTML tags
-    there, so < > & are written as entities, which it shows as the characters themselves."""
-    return html.escape(str(value), quote=False)
+    """A data string for plotly text (legends, labels, hover): one line, and since plotly reads a
+    subset of HTML tags there, < > & are written as entities, which it shows as the characters."""
+    return html.escape(one_line(value), quote=False)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -93,17 +118,20 @@ def status_legend() -> str:
 
 def status_badge(status: object) -> None:
     code = "no_data" if is_missing(status) else str(status)
-    st.badge(code_label("status", code), color=BADGE_COLOURS.get(code, "gray"), icon=STATUS_ICONS.get(code, STATUS_ICONS["no_data"]))
+    # A badge's label renders Markdown: a status the vocabulary does not know is data.
+    st.badge(code_text("status", code), color=BADGE_COLOURS.get(code, "gray"), icon=STATUS_ICONS.get(code, STATUS_ICONS["no_data"]))
 
 
 def localized(row: Mapping[str, object], zh: str = "name_zh", en: str = "name_en", fallback: str | None = None) -> str:
-    """A name from the data in the session's language, the other language if missing, else the code."""
+    """A name from the data in the session's language, the other language if missing, else the code;
+    as one line (a name is a label: select boxes, chart axes and legends show it as it is), still
+    to go through plain() on its way into Markdown."""
     preferred, other = (zh, en) if current_language() == "zh" else (en, zh)
     for column in (preferred, other):
         value = row.get(column)
         if not is_missing(value) and str(value).strip():
-            return str(value)
-    return "" if fallback is None else str(row.get(fallback, ""))
+            return one_line(value)
+    return "" if fallback is None else one_line(row.get(fallback, ""))
 
 
 def unit_label(unit: object, fallback: object = None) -> str:
@@ -112,9 +140,10 @@ def unit_label(unit: object, fallback: object = None) -> str:
     code = "" if is_missing(unit) else str(unit)
     if f"unit_{code}" in i18n_table():
         return t(f"unit_{code}")
+    # The fallbacks are data (a reference table's display unit, a code): one line, and plain() in Markdown.
     if not is_missing(fallback) and str(fallback).strip():
-        return str(fallback)
-    return code
+        return one_line(fallback)
+    return one_line(code)
 
 
 # --- downloads --------------------------------------------------------------------------------
@@ -126,8 +155,12 @@ def labelled(frame: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV with empty cells for missing values and a BOM so Excel opens the Chinese correctly."""
-    return frame.to_csv(index=False, na_rep="").encode("utf-8-sig")
+    """CSV with empty cells for missing values and a BOM so Excel opens the Chinese correctly.
+
+    A text cell (or header) starting with = + - @ TAB or CR gets a leading apostrophe: opened in
+    Excel it would otherwise be a formula (OWASP CSV injection). Numbers stay numbers (-5 is -5).
+    """
+    return neutralise_frame_formulas(frame).to_csv(index=False, na_rep="").encode("utf-8-sig")
 
 
 def excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
@@ -173,7 +206,7 @@ def regions() -> pd.DataFrame:
 
 
 def region_label(row: Mapping[str, object]) -> str:
-    return localized(row, fallback="region_code") or str(row.get("region_code"))
+    return localized(row, fallback="region_code") or name_text(row.get("region_code"))
 
 
 def region_picker(key: str, default: str = PROVINCE_DEFAULT, provinces: tuple[str, ...] | None = None) -> str:

@@ -91,8 +91,7 @@ SELECT
     close,
     volume_t,
     turnover_yuan,
-    vwap,
-    source_file
+    vwap
 FROM marts.fct_market_daily
 WHERE exchange_code = ?
   AND product_code = ?
@@ -199,8 +198,9 @@ GROUP BY exchange_code, year
 ORDER BY exchange_code, year
 """
 
-# The exchange export files behind one exchange × product's daily rows (public file names), with
-# how many rows and which dates each supplied (marts.fct_market_daily). Params: exchange_code, product_code.
+# The exchange export files behind one exchange × product's daily rows, with how many rows and
+# which dates each supplied (marts.fct_market_daily of the FULL warehouse: the public file holds no
+# input file names). Params: exchange_code, product_code.
 MARKET_SOURCE_FILES = """
 SELECT
     source_file,

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth
-from pipelines import ops_store, paths
+from pipelines import ops_store, paths, publication
 
 CACHE_TTL_SECONDS = 600
 
@@ -52,9 +52,10 @@ class WarehouseUnreadable(WarehouseError):
 
 def warehouse_path(role: str | None = None) -> Path:
     """The file this session may read: the aggregate-only public file for a leader, the full one
-    for authorised roles (dashboards.auth decides the role; query parameters never do)."""
+    for authorised roles (dashboards.auth decides the role; query parameters never do), inside the
+    generation `current` points at (pipelines/publication.py), so both roles read one publication."""
     role = role or auth.current_role()
-    return paths.published_path() if auth.is_authorised(role) else paths.public_path()
+    return publication.published_file(paths.warehouse_dir(), "full" if auth.is_authorised(role) else "public")
 
 
 def ops_path() -> Path:
@@ -71,7 +72,12 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 
 def published_at() -> dt.datetime:
-    """When this session's warehouse file was published (its modification time, local time)."""
+    """When the current publication was made (its manifest; local time) — the same for every role,
+    since the full and the public file are published together. A warehouse published before
+    generations existed falls back to the file's modification time."""
+    generation = publication.current_generation(paths.warehouse_dir())
+    if generation is not None and generation.published_at is not None:
+        return generation.published_at.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
     path = warehouse_path()
     return dt.datetime.fromtimestamp(_identity(path)[0] / 1e9)
 

@@ -34,14 +34,16 @@ from dagster import (
 from dagster_dbt import DbtCliResource
 
 from pipelines.assets.checks import evaluate
-from pipelines.assets.ingestion import FAMILIES, RAW
+from pipelines.assets.dbt import dbt_run_vars
+from pipelines.assets.ingestion import FAMILIES, PREVIOUS_COVERAGE_TABLE, RAW, previous_coverage, read_settled
 from pipelines.assets.publish import PUBLISHED_KEY, publish_run
 from pipelines.dbt_project import ensure_manifest
+from pipelines.ingest.common import files_frame
 from pipelines.ingest.schemas import QUARANTINE_SCHEMA
 from pipelines.resources import WarehouseResource
 from pipelines.retries import INGESTION_RETRY
 from pipelines.run_summary import record_failed_run
-from pipelines.warehouse import replace_rows
+from pipelines.warehouse import replace_rows, replace_table
 from pipelines.writer_lock import WRITER_POOL
 from quality.suites import SUITES
 
@@ -52,6 +54,7 @@ YEAR_PARTITIONS = StaticPartitionsDefinition([str(year) for year in range(FIRST_
 BACKFILL_FAMILIES = ("enterprise_reports", "energy_statistics")
 YEAR_COLUMNS = {
     "enterprise_report_lines": "report_year",
+    "enterprise_report_deliveries": "report_year",
     "ets_allocations": "compliance_year",
     "energy_balance": "year",
     "activity_statistics": "year",
@@ -104,12 +107,13 @@ def reload_years(db_path: Path, inbox: Path, years: Iterable[int], families: Ite
     years = sorted({int(year) for year in years})
     changes: dict[str, tuple[int, int]] = {}
     for family in families:
-        reader, tables = FAMILIES[family]
-        result = reader(inbox)
+        _, tables = FAMILIES[family]
+        result = read_settled(family, inbox)
         for table in tables:
             changes[table] = replace_year_rows(db_path, table, result.tables[table], YEAR_COLUMNS[table], years)
-        # A quarantined row may have no readable year; the family's register is refreshed whole.
+        # A quarantined row may have no readable year; the family's registers are refreshed whole.
         quarantined = replace_rows(db_path, RAW, "quarantine", result.quarantine.cast(QUARANTINE_SCHEMA), "source_family", family)
+        replace_rows(db_path, RAW, "source_files", files_frame(result), "source_family", family)
         changes[f"quarantine/{family}"] = (0, quarantined)
     return changes
 
@@ -125,6 +129,8 @@ def reload_year_from_inbox(context: OpExecutionContext, warehouse: WarehouseReso
     except NothingPublished as missing:
         raise Failure(description=str(missing), allow_retries=False) from None  # not transient: no retry
     changes = reload_years(build_file, warehouse.inbox(), [year])
+    # The completeness gate compares this build with what is published now.
+    replace_table(build_file, RAW, PREVIOUS_COVERAGE_TABLE, previous_coverage(warehouse.root()))
     for table, (deleted, inserted) in changes.items():
         context.log.info(f"{table}: {deleted} rows of {year} removed, {inserted} loaded")
     return year
@@ -134,7 +140,7 @@ def reload_year_from_inbox(context: OpExecutionContext, warehouse: WarehouseReso
 def rebuild_models(context: OpExecutionContext, year: int, dbt: DbtCliResource, warehouse: WarehouseResource) -> int:
     # The dbt profile reads the file from GHG_DUCKDB_PATH; dbt runs as a child of this process.
     os.environ["GHG_DUCKDB_PATH"] = str(warehouse.build_file(context.run.run_id))
-    invocation = dbt.cli(["build"], manifest=ensure_manifest(), raise_on_error=False)
+    invocation = dbt.cli(["build", *dbt_run_vars(context.run.tags)], manifest=ensure_manifest(), raise_on_error=False)
     invocation.wait()
     if not invocation.is_successful():
         raise Failure(description=f"dbt build failed for the {year} backfill; nothing published (see the dbt log in this step)")

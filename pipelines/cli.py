@@ -1,10 +1,11 @@
 """`ghg`: the platform's command line.
 
-  ghg build [--sample]                       ingest the inbox, build, publish if every blocking check passed
+  ghg build [--sample] [--accept-drop REASON] [--years Y ...]
+                                             ingest the inbox, build, publish if every blocking check passed
   ghg ingest FILE...  [--db PATH]            validate files and load them into a scratch build file
-  ghg status                                 the last build and what is published
-  ghg export TABLE --format csv|xlsx|parquet --out PATH
-                                             write one public marts table (read-only connection)
+  ghg status                                 the last build and the published pair of files
+  ghg export TABLE --format csv|xlsx|parquet --out PATH [--confidential]
+                                             write one marts table of the public (or full) warehouse
   ghg serve [--port N] [--address A]         the dashboard
 
 Exit codes scripts can rely on:
@@ -13,7 +14,7 @@ Exit codes scripts can rely on:
      the writer lock, no file given to `ghg ingest` had a single valid row, or the warehouse
      could not be read
   2  wrong usage or missing input: unknown command/option/table/format, missing inbox, file or
-     warehouse
+     warehouse, an output inside the publication, a confidential table without --confidential
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ BUILD_RUNS_TABLE = "build_runs"  # ops store: one row per `ghg build`
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def safe(text: object, keep_newlines: bool = False) -> str:
+    """Data shown on the operator's terminal: control characters (escape sequences that clear or
+    retitle a terminal) written visibly, one value on one line (pipelines/safe_text.py)."""
+    from pipelines.safe_text import terminal_safe
+
+    if keep_newlines:
+        return "\n".join(terminal_safe(line) for line in str(text).split("\n"))
+    return terminal_safe(str(text))
 
 
 def _interactive() -> bool:
@@ -69,18 +80,30 @@ class BuildOutcome:
     checks_failed: list[str] = field(default_factory=list)
 
 
-def run_build(year: int | None = None) -> BuildOutcome:
-    """Run the nightly_build job in this process; with a year, the backfill_years job for that year."""
+def run_build(year: int | None = None, accept_drop: str | None = None) -> BuildOutcome:
+    """Run the nightly_build job in this process; with a year, the backfill_years job for that year.
+
+    The run takes the writer lock itself (WarehouseResource) and, started by hand, does not wait
+    for another build: it fails at once and says who holds the lock.
+    """
     from dagster import DagsterInstance
 
+    from pipelines import publication
     from pipelines.definitions import defs
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("nightly_build" if year is None else "backfill_years")
-    # INFO, not DEBUG: an office reads this log every morning; step events stay in Dagster.
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    run_config = {
+        # INFO, not DEBUG: an office reads this log every morning; step events stay in Dagster.
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        "resources": {"warehouse": {"config": {"lock_wait_seconds": 0}}},
+    }
+    tags = {"ghg/trigger": "cli"}
+    if accept_drop:
+        tags[publication.ACCEPT_DROP_TAG] = accept_drop
+    before = publication.current_generation(paths.warehouse_dir())
     result = job.execute_in_process(
-        run_config=run_config, instance=instance, raise_on_error=False, tags={"ghg/trigger": "cli"},
+        run_config=run_config, instance=instance, raise_on_error=False, tags=tags,
         partition_key=None if year is None else str(year),
     )
     checks = [
@@ -95,15 +118,47 @@ def run_build(year: int | None = None) -> BuildOutcome:
         checks_passed=sum(1 for check in checks if check.passed),
         checks_failed=sorted({check.check_name for check in checks if not check.passed}),
     )
-    if result.success:
-        outcome.summary = f"run {result.run_id}: published {paths.published_path()}"
+    after = publication.current_generation(paths.warehouse_dir())
+    if result.success and after is not None:
+        outcome.summary = f"run {result.run_id}: published generation {after.name} ({after.full.parent})"
     else:
-        outcome.failed_steps = [event.step_key for event in result.all_events if event.is_step_failure]
-        outcome.summary = (
-            f"run {result.run_id} failed at {', '.join(outcome.failed_steps) or 'an unknown step'}; "
-            "the published warehouse was left as it was"
-        )
+        outcome.success = False
+        outcome.failed_steps = [event.step_key for event in result.all_events if event.is_step_failure] or _failed_steps(result)
+        # The pointer moves in one rename (pipelines/publication.py): a failed run cannot have
+        # moved it, so this sentence is checked, not assumed.
+        if after is not None and (before is None or after.name != before.name):
+            kept = f"generation {after.name} was published by this run before it failed"
+        elif after is not None:
+            kept = f"the published warehouse (generation {after.name}, run {after.run_id}) was left as it was"
+        else:
+            kept = "nothing has been published yet"
+        outcome.summary = f"run {result.run_id} failed at {', '.join(outcome.failed_steps) or 'an unknown step'}; {kept}"
+        reason = _failure_reason(result)
+        if reason:
+            outcome.summary += f"\n  {reason}"
     return outcome
+
+
+def _failed_steps(result) -> list[str]:
+    return ["run start (resources)"] if any(event.event_type_value == "RUN_FAILURE" for event in result.all_events) else []
+
+
+def _failure_reason(result) -> str:
+    """The first failure message worth showing an operator (the writer lock, the completeness gate …)."""
+    from pipelines.run_summary import summary_message
+
+    message = summary_message(result.run_id)
+    if message.startswith("completeness gate"):
+        return message
+    for event in result.all_events:
+        if event.event_type_value in ("RUN_FAILURE", "STEP_FAILURE", "ENGINE_EVENT"):
+            text = event.message or ""
+            error = getattr(getattr(event, "event_specific_data", None), "error", None)
+            detail = getattr(error, "message", "") if error is not None else ""
+            for candidate in (detail, text):
+                if "writer lock" in candidate:
+                    return candidate.strip().splitlines()[0]
+    return ""
 
 
 def _record_build(outcome: BuildOutcome, started_at: dt.datetime, seconds: float) -> None:
@@ -112,13 +167,12 @@ def _record_build(outcome: BuildOutcome, started_at: dt.datetime, seconds: float
 
     from pipelines import ops_store
 
-    published = paths.published_path()
     row = {
         "run_id": outcome.run_id,
         "started_at_utc": started_at,
         "seconds": round(seconds, 1),
         "success": outcome.success,
-        "published": outcome.success and published.exists(),
+        "published": outcome.success,
         "checks_passed": outcome.checks_passed,
         "checks_failed": ", ".join(outcome.checks_failed),
         "failed_steps": ", ".join(outcome.failed_steps),
@@ -131,7 +185,7 @@ def _record_build(outcome: BuildOutcome, started_at: dt.datetime, seconds: float
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from pipelines.writer_lock import WriterBusy, writer_lock
+    from pipelines.writer_lock import holder, writer_busy
 
     inbox = paths.inbox_dir()
     if args.sample and seed_inbox_from_sample(inbox):
@@ -139,59 +193,59 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not inbox.exists():
         _stderr(f"inbox {inbox} does not exist; drop source files there or use --sample")
         return EXIT_USAGE
+    accept_drop = (args.accept_drop or "").strip() or None
+    if args.accept_drop is not None and not accept_drop:
+        _stderr("--accept-drop needs a reason (it is recorded with the publication)")
+        return EXIT_USAGE
+    if writer_busy():
+        _stderr(f"another build holds the writer lock ({safe(holder())}); not starting a second build "
+                "(try again when it has finished)")
+        return EXIT_FAILED
     if args.years:
-        return _backfill(args.years)
+        return _backfill(args.years, accept_drop)
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     started = time.monotonic()
-    try:
-        with writer_lock():
-            if _interactive():
-                from rich.console import Console
+    if _interactive():
+        from rich.console import Console
 
-                with Console(stderr=True).status("building: ingestion → dbt build → checks → publish …"):
-                    outcome = run_build()
-            else:
-                outcome = run_build()
-    except WriterBusy as busy:
-        _stderr(f"{busy}; not starting a second build (try again when it has finished)")
-        return EXIT_FAILED
+        with Console(stderr=True).status("building: ingestion → dbt build → checks → publish …"):
+            outcome = run_build(accept_drop=accept_drop)
+    else:
+        outcome = run_build(accept_drop=accept_drop)
     seconds = time.monotonic() - started
     _record_build(outcome, started_at, seconds)
     checks = f"checks: {outcome.checks_passed} passed, {len(outcome.checks_failed)} failed"
     if outcome.checks_failed:
         checks += f" ({', '.join(outcome.checks_failed[:10])})"
-    print(f"{outcome.summary} ({seconds:.0f} s; {checks})")
+    print(safe(f"{outcome.summary} ({seconds:.0f} s; {checks})", keep_newlines=True))
     return EXIT_OK if outcome.success else EXIT_FAILED
 
 
-def _backfill(years: list[int]) -> int:
+def _backfill(years: list[int], accept_drop: str | None = None) -> int:
     """Reload the given years one after another (pipelines/backfill.py); stop at the first failure."""
     from pipelines.backfill import FIRST_YEAR, LAST_YEAR
-    from pipelines.writer_lock import WriterBusy, writer_lock
 
     wrong = [year for year in years if not FIRST_YEAR <= year <= LAST_YEAR]
     if wrong:
         _stderr(f"years must be between {FIRST_YEAR} and {LAST_YEAR}: {', '.join(map(str, wrong))}")
         return EXIT_USAGE
-    if not paths.published_path().exists():
-        _stderr(f"{paths.published_path()} does not exist: a year backfill builds on the published warehouse; run `ghg build` first")
+    from pipelines import publication
+
+    published = publication.published_file(paths.warehouse_dir(), "full")
+    if not published.exists():
+        _stderr(f"{published} does not exist: a year backfill builds on the published warehouse; run `ghg build` first")
         return EXIT_USAGE
-    try:
-        with writer_lock():
-            for year in sorted(set(years)):
-                started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-                started = time.monotonic()
-                outcome = run_build(year)
-                seconds = time.monotonic() - started
-                if outcome.success:
-                    outcome.summary = f"run {outcome.run_id}: reloaded {year} and published {paths.published_path()}"
-                _record_build(outcome, started_at, seconds)
-                print(f"{year}: {outcome.summary} ({seconds:.0f} s)")
-                if not outcome.success:
-                    return EXIT_FAILED
-    except WriterBusy as busy:
-        _stderr(f"{busy}; not starting a backfill (try again when the build has finished)")
-        return EXIT_FAILED
+    for year in sorted(set(years)):
+        started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        started = time.monotonic()
+        outcome = run_build(year, accept_drop=accept_drop)
+        seconds = time.monotonic() - started
+        if outcome.success:
+            outcome.summary = f"reloaded {year}; {outcome.summary}"
+        _record_build(outcome, started_at, seconds)
+        print(safe(f"{year}: {outcome.summary} ({seconds:.0f} s)", keep_newlines=True))
+        if not outcome.success:
+            return EXIT_FAILED
     return EXIT_OK
 
 
@@ -331,7 +385,8 @@ def ingest_file(path: Path, db: Path) -> FileReport:
         except Exception as error:
             report.error = f"reader failed: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             return report
-    report.loaded = sum(frame.height for frame in result.tables.values())
+    # Loaded rows are the data tables' rows (the deliveries register describes them, it adds none).
+    report.loaded = sum(frame.height for table, frame in result.tables.items() if table != "enterprise_report_deliveries")
     report.quarantined = result.quarantine.height
     if report.quarantined:
         counts = result.quarantine.group_by("reason").len().sort(["len", "reason"], descending=[True, False])
@@ -344,11 +399,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = [Path(name) for name in args.files]
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
-        _stderr(f"no such file: {', '.join(missing)}")
+        _stderr(f"no such file: {safe(', '.join(missing))}")
         return EXIT_USAGE
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    # Beside the warehouse, never the served file; *.duckdb there is git-ignored and `make clean` removes it.
+    # Beside the warehouse, never a served file; *.duckdb there is git-ignored and `make clean` removes it.
     db = Path(args.db) if args.db else paths.warehouse_dir() / f"scratch-ingest-{stamp}-{os.getpid()}.duckdb"
+    refused = served_file_reason(db)
+    if refused:
+        _stderr(f"--db {safe(db)}: {refused}; give a scratch file outside the publication")
+        return EXIT_USAGE
     reports = []
     if _interactive() and len(files) > 1:
         from rich.progress import track
@@ -359,16 +418,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in iterator:
         reports.append(ingest_file(path, db))
     for report in reports:
+        # Reasons quote cells of the file: shown with control characters escaped, one line each.
         if report.error:
-            print(f"{report.path}: NOT LOADED — {report.error}")
+            print(f"{safe(report.path)}: NOT LOADED — {safe(report.error)}")
             continue
-        print(f"{report.path} [{report.folder}]: {report.loaded} rows accepted, {report.quarantined} quarantined")
+        print(f"{safe(report.path)} [{report.folder}]: {report.loaded} rows accepted, {report.quarantined} quarantined")
         for count, reason in report.reasons[:20]:
-            print(f"    {count:>6}  {reason}")
+            print(f"    {count:>6}  {safe(reason)}")
         if len(report.reasons) > 20:
-            print(f"    … {len(report.reasons) - 20} more reasons (see raw.quarantine in {db})")
+            print(f"    … {len(report.reasons) - 20} more reasons (see raw.quarantine in {safe(db)})")
     total = sum(report.loaded for report in reports)
-    print(f"total: {total} rows accepted, {sum(r.quarantined for r in reports)} quarantined; scratch build file {db}")
+    print(f"total: {total} rows accepted, {sum(r.quarantined for r in reports)} quarantined; scratch build file {safe(db)}")
     return EXIT_OK if total > 0 else EXIT_FAILED
 
 
@@ -410,75 +470,96 @@ def _last_dagster_run() -> dict | None:
         }
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def _newest_row(sql: str) -> dict | None:
+    """The first row of a query on the operations store, or None (no store, no table, no row)."""
     from pipelines import ops_store
-    from pipelines.warehouse import table_row_counts
 
-    code = EXIT_OK
+    try:
+        frame = ops_store.read(sql)
+    except Exception:
+        return None
+    return frame.row(0, named=True) if frame.height else None
+
+
+def _print_last_build(published_run: str | None) -> None:
     print("last build:")
     shown = False
     try:
         dagster_run = _last_dagster_run()
     except Exception as error:
         dagster_run = None
-        print(f"  (Dagster history unreadable: {type(error).__name__}: {error})")
+        print(f"  (Dagster history unreadable: {type(error).__name__}: {safe(error)})")
     if dagster_run:
         failed = dagster_run["checks_failed"]
         print(f"  Dagster run {dagster_run['run_id']} ({dagster_run['trigger'] or 'manual'}): {dagster_run['status']}, started {dagster_run['started']}")
         print(f"  checks: {dagster_run['checks_passed']} passed, {len(failed)} failed{' (' + ', '.join(failed[:10]) + ')' if failed else ''}")
         shown = True
     # The summary every run writes (pipelines/run_summary.py: publish step or failure hook).
-    try:
-        summary = ops_store.read(
-            "SELECT * FROM ops.run_summary ORDER BY recorded_at DESC LIMIT 1"
-        )
-    except Exception:
-        summary = None
-    if summary is not None and summary.height:
-        row = summary.row(0, named=True)
-        print(f"  run {row['run_id']}: {row['status']}, recorded {row['recorded_at']:%Y-%m-%d %H:%M:%S} UTC")
+    row = _newest_row("SELECT * FROM ops.run_summary ORDER BY recorded_at DESC LIMIT 1")
+    if row is not None:
+        outcome = "published" if row["published"] else "FAILED, nothing published"
+        print(f"  run {row['run_id']}: {outcome}, recorded {row['recorded_at']:%Y-%m-%d %H:%M:%S} UTC")
         print(f"  rows loaded {row['rows_loaded']:,}, quarantined {row['rows_quarantined']:,}")
-        print(f"  checks: {row['checks_passed']} passed, {row['checks_failed']} failed{' (' + row['failed_checks'] + ')' if row['failed_checks'] else ''}")
+        print(f"  checks: {row['checks_passed']} passed, {row['checks_failed']} failed{' (' + safe(row['failed_checks']) + ')' if row['failed_checks'] else ''}")
         if row["failed_steps"]:
-            print(f"  failed steps: {row['failed_steps']}")
+            print(f"  failed steps: {safe(row['failed_steps'])}")
+        if row["message"]:
+            print(f"  {safe(str(row['message'])[:600])}")
+        if not row["published"] and published_run:
+            print(f"  the files below are still those of run {published_run}")
         shown = True
-    try:
-        last = ops_store.read(f'SELECT * FROM ops."{BUILD_RUNS_TABLE}" ORDER BY started_at_utc DESC LIMIT 1')
-    except Exception:
-        last = None
-    if last is not None and last.height and not shown:
-        row = last.row(0, named=True)
+    # `ghg build` records its own outcome too (a run that failed before any step ran).
+    row = None if shown else _newest_row(f'SELECT * FROM ops."{BUILD_RUNS_TABLE}" ORDER BY started_at_utc DESC LIMIT 1')
+    if row is not None:
         outcome = "succeeded" if row["success"] else "FAILED"
         print(f"  ghg build run {row['run_id']}: {outcome}, started {row['started_at_utc']:%Y-%m-%d %H:%M:%S} UTC, {row['seconds']} s")
-        print(f"  checks: {row['checks_passed']} passed, failed: {row['checks_failed'] or 'none'}")
+        print(f"  checks: {row['checks_passed']} passed, failed: {safe(row['checks_failed']) or 'none'}")
         if row["failed_steps"]:
-            print(f"  failed steps: {row['failed_steps']}")
+            print(f"  failed steps: {safe(row['failed_steps'])}")
         shown = True
     if not shown:
-        print("  none recorded (no `ghg build` in the operations store, no Dagster history)")
-    try:
-        alerts = ops_store.read("SELECT raised_at_utc, run_id, message FROM ops.alerts ORDER BY raised_at_utc DESC LIMIT 1")
-        if alerts.height:
-            alert = alerts.row(0, named=True)
-            print(f"last alert: {alert['raised_at_utc']} run {alert['run_id']}: {str(alert['message']).splitlines()[0][:200]}")
-    except Exception:
-        pass
+        print("  none recorded (no run summary in the operations store, no Dagster history)")
+    alert = _newest_row("SELECT raised_at_utc, run_id, message FROM ops.alerts ORDER BY raised_at_utc DESC LIMIT 1")
+    if alert is not None:
+        print(f"last alert: {alert['raised_at_utc']} run {alert['run_id']}: {safe(str(alert['message']).splitlines()[0][:200])}")
 
-    published = paths.published_path()
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """The last build, and the published pair exactly as a reader opens it (through `current`)."""
+    from pipelines import publication
+
+    root = paths.warehouse_dir()
+    generation = publication.current_generation(root)
+    _print_last_build(generation.run_id if generation else None)
     print("published:")
-    if not published.exists():
-        print(f"  nothing published yet ({published} does not exist; run `ghg build`)")
+    if generation is None:
+        legacy = root / publication.FULL_NAME
+        if legacy.exists() and not legacy.is_symlink():
+            print(f"  {legacy} (published before generations existed; the next build publishes both files together)")
+            return EXIT_OK
+        print(f"  nothing published yet ({root / publication.CURRENT} does not exist; run `ghg build`)")
         return EXIT_FAILED
-    stat = published.stat()
-    mtime = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
-    print(f"  {published}  {_human_bytes(stat.st_size)}  published {mtime:%Y-%m-%d %H:%M:%S} UTC")
-    try:
-        counts = table_row_counts(published)
-    except Exception as error:
-        print(f"  cannot be read: {str(error).splitlines()[0]}")
-        return EXIT_FAILED
-    for table, rows in counts.items():
-        print(f"  {table:<40} {rows:>12,} rows")
+    published_at = generation.published_at
+    print(f"  generation {generation.name}: run {generation.run_id}, published "
+          f"{published_at:%Y-%m-%d %H:%M:%S} UTC" if published_at else f"  generation {generation.name}")
+    if generation.manifest.get("accepted_drop"):
+        print(f"  published despite missing data, accepted: {safe(generation.manifest['accepted_drop'])}")
+    code = EXIT_OK
+    for name, label in ((publication.FULL_NAME, "full (confidential)"), (publication.PUBLIC_NAME, "public")):
+        path = generation.path / name
+        if not path.exists():
+            print(f"  {label}: {path} is MISSING")
+            code = EXIT_FAILED
+            continue
+        print(f"  {label}: {path}  {_human_bytes(path.stat().st_size)}")
+        try:
+            counts = publication.table_row_counts(path)
+        except Exception as error:
+            print(f"    cannot be read: {safe(str(error).splitlines()[0])}")
+            code = EXIT_FAILED
+            continue
+        for table, rows in counts.items():
+            print(f"    {table:<40} {rows:>12,} rows")
     return code
 
 
@@ -487,60 +568,116 @@ def cmd_status(args: argparse.Namespace) -> int:
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 _TABLE_NAME = re.compile(r"^(?:marts\.)?([a-z_][a-z0-9_]*)$")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header
+IDENTIFYING_COLUMNS = ("credit_code", "enterprise_name", "source_file", "source_files", "source_sheet")
 
 
-def export_table(table: str, fmt: str, out: Path, warehouse: Path | None = None) -> int:
-    """Write marts.<table> to out; returns rows. Raises LookupError for an unknown table."""
+class ConfidentialTable(LookupError):
+    """The table is only in the full warehouse: exporting it needs --confidential."""
+
+
+def served_file_reason(path: Path) -> str | None:
+    """Why writing to `path` would touch what readers are served (None when it would not):
+    the publication (generations/, current, the stable names), the build files, the operations store."""
+    from pipelines import publication
+
+    root = paths.warehouse_dir().absolute()
+    candidates = {path.absolute(), path.resolve()}
+    protected = [root / name for name in (publication.GENERATIONS, publication.CURRENT, publication.BUILD_FOLDER,
+                                          publication.FULL_NAME, publication.PUBLIC_NAME, "operations.duckdb")]
+    protected += [place.resolve() for place in protected if place.exists()]
+    for candidate in candidates:
+        for place in protected:
+            if candidate == place or place in candidate.parents:
+                return f"{candidate} is part of the published warehouse ({place}); it is never written by a command"
+    return None
+
+
+def export_table(table: str, fmt: str, out: Path, warehouse: Path | None = None, *, confidential: bool = False) -> tuple[int, list[str]]:
+    """Write marts.<table> to out; returns (rows, identifying columns it holds).
+
+    Without `confidential` the table is read from the public warehouse; a table only the full
+    warehouse has raises ConfidentialTable. Raises LookupError for an unknown table. CSV cells
+    that Excel would take for a formula are neutralised (pipelines/safe_text.py).
+    """
     import duckdb
     import polars as pl
 
-    warehouse = warehouse or paths.published_path()
+    from pipelines import publication
+    from pipelines.safe_text import neutralise_frame_formulas
+
+    root = paths.warehouse_dir()
     match = _TABLE_NAME.match(table.strip().lower())
     if not match:
         raise LookupError(f"{table!r} is not a table name")
     name = match.group(1)
+    source = warehouse or publication.published_file(root, "full" if confidential else "public")
     config = {"enable_external_access": False, "lock_configuration": True}
-    with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
-        public = {row[0] for row in con.execute(
+    with duckdb.connect(str(source), read_only=True, config=config) as con:
+        tables = {row[0] for row in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
         ).fetchall()}
-        if name not in public:
-            raise LookupError(f"marts.{name} is not a public table; public tables: {', '.join(sorted(public))}")
+        if name not in tables:
+            if not confidential and warehouse is None:
+                full = publication.published_file(root, "full")
+                if full.exists():
+                    with duckdb.connect(str(full), read_only=True, config=config) as full_con:
+                        if full_con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts' "
+                                            "AND table_name = ?", [name]).fetchone()[0]:
+                            raise ConfidentialTable(
+                                f"marts.{name} is not in the public warehouse: it holds enterprise-level (confidential) "
+                                "data. Export it with --confidential, only for someone authorised to receive it")
+            raise LookupError(f"marts.{name} is not a table; tables: {', '.join(sorted(tables))}")
         frame = pl.from_arrow(con.sql(f'SELECT * FROM marts."{name}"').to_arrow_table())
+    identifying = [column for column in IDENTIFYING_COLUMNS if column in frame.columns]
     out.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename, so a reader of `out` never sees half a file.
     partial = out.with_name(f".{out.name}.partial")
     if fmt == "csv":
-        frame.write_csv(partial)
+        neutralise_frame_formulas(frame).write_csv(partial)
     elif fmt == "parquet":
         frame.write_parquet(partial)
     elif fmt == "xlsx":
         if frame.height > XLSX_MAX_ROWS:
             raise ValueError(f"marts.{name} has {frame.height:,} rows, more than an Excel sheet holds; use csv or parquet")
+        # xlsxwriter stores strings as text (strings_to_formulas off): '=…' stays text.
         frame.write_excel(partial, worksheet=name[:31], autofit=True)
     else:
         raise ValueError(f"unknown format {fmt}")
     os.replace(partial, out)
-    return frame.height
+    return frame.height, identifying
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     import duckdb
 
-    warehouse = paths.published_path()
-    if not warehouse.exists():
-        _stderr(f"no published warehouse at {warehouse}; run `ghg build` first")
+    from pipelines import publication
+
+    if publication.current_generation(paths.warehouse_dir()) is None and not paths.published_path().exists():
+        _stderr(f"no published warehouse in {paths.warehouse_dir()}; run `ghg build` first")
         return EXIT_USAGE
     out = Path(args.out)
+    refused = served_file_reason(out)
+    if refused:
+        _stderr(f"--out {safe(out)}: {refused}; choose a file outside the warehouse folder's publication")
+        return EXIT_USAGE
     try:
-        rows = export_table(args.table, args.format, out, warehouse)
-    except LookupError as error:
+        rows, identifying = export_table(args.table, args.format, out, confidential=args.confidential)
+    except ConfidentialTable as error:
         _stderr(str(error))
         return EXIT_USAGE
+    except LookupError as error:
+        _stderr(safe(error))
+        return EXIT_USAGE
     except (ValueError, duckdb.Error, OSError) as error:
-        _stderr(f"export failed: {str(error).splitlines()[0]}")
+        _stderr(f"export failed: {safe(str(error).splitlines()[0])}")
         return EXIT_FAILED
-    print(f"wrote {rows:,} rows of marts.{_TABLE_NAME.match(args.table.strip().lower()).group(1)} to {out}")
+    table = _TABLE_NAME.match(args.table.strip().lower()).group(1)
+    if args.confidential:
+        holds = f" — it holds {', '.join(identifying)}" if identifying else ""
+        _stderr(f"CONFIDENTIAL: {out} is an export of the full warehouse (enterprise-level data{holds}); "
+                "keep it where only authorised staff can read it")
+    source = "full (confidential)" if args.confidential else "public"
+    print(f"wrote {rows:,} rows of marts.{table} from the {source} warehouse to {safe(out)}")
     return EXIT_OK
 
 
@@ -573,20 +710,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest the inbox, build the warehouse, publish it if every blocking check passes")
     build.add_argument("--sample", action="store_true", help="copy the bundled sample into the inbox when the inbox is empty")
+    build.add_argument("--accept-drop", metavar="REASON",
+                       help="publish even though data the last publication had is missing (the completeness gate), "
+                            "recording REASON with the publication")
     build.add_argument("--years", type=int, nargs="+", metavar="YEAR",
                        help="reload only these report years of the statistics and enterprise reports on top of the "
                             "published warehouse (one backfill run per year), then publish")
     build.set_defaults(func=cmd_build)
     ingest = sub.add_parser("ingest", help="validate files and load them into a scratch build file (never the served warehouse)")
     ingest.add_argument("files", nargs="+", metavar="FILE")
-    ingest.add_argument("--db", help="scratch DuckDB file to load into (default warehouse/scratch-ingest-<time>.duckdb)")
+    ingest.add_argument("--db", help="scratch DuckDB file to load into (default warehouse/scratch-ingest-<time>.duckdb; "
+                        "a published or build file is refused)")
     ingest.set_defaults(func=cmd_ingest)
     status = sub.add_parser("status", help="the last build and what is published")
     status.set_defaults(func=cmd_status)
-    export = sub.add_parser("export", help="write one public marts table to a file")
+    export = sub.add_parser("export", help="write one marts table of the public warehouse (or, with --confidential, of the full one) to a file")
     export.add_argument("table", help="a table of schema marts, e.g. fct_region_year")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
-    export.add_argument("--out", required=True, help="output file")
+    export.add_argument("--out", required=True, help="output file (never a file of the publication)")
+    export.add_argument("--confidential", action="store_true",
+                        help="read the full warehouse: enterprise-level tables (names, credit codes) for authorised use only")
     export.set_defaults(func=cmd_export)
     serve = sub.add_parser("serve", help="serve the dashboard")
     serve.add_argument("--port", type=int, default=8501)

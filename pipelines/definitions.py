@@ -8,7 +8,7 @@ from dagster_dbt import DbtCliResource
 from pipelines.assets.checks import quality_checks
 from pipelines.backfill import backfill_years
 from pipelines.assets.dbt import ghg_dbt_assets
-from pipelines.assets.ingestion import ingestion_assets, raw_quarantine
+from pipelines.assets.ingestion import ingestion_assets, previous_publication_coverage, raw_registers
 from pipelines.assets.publish import published_warehouse
 from pipelines.dbt_project import DBT_EXECUTABLE, dbt_project
 from pipelines.resources import WarehouseResource
@@ -31,7 +31,7 @@ nightly_build = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[*ingestion_assets, raw_quarantine, ghg_dbt_assets, published_warehouse],
+    assets=[*ingestion_assets, raw_registers, previous_publication_coverage, ghg_dbt_assets, published_warehouse],
     asset_checks=quality_checks(
         [*(key for asset in ingestion_assets for key in asset.keys), *ghg_dbt_assets.keys]
     ),

@@ -70,4 +70,4 @@ def read(sql: str, params: list | None = None, store: Path | None = None) -> pl.
     if not store.exists():
         return pl.DataFrame()
     with duckdb.connect(str(store), read_only=True) as con:
-        return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+        return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())

@@ -1,16 +1,25 @@
-"""Dagster resources: where the inbox and the warehouse are, for one code location."""
+"""Dagster resources: where the inbox and the warehouse are, and the one-writer rule."""
 
 
 from pathlib import Path
+from typing import IO
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
-from pipelines import paths
+from pipelines import paths, publication
 from pipelines.warehouse import build_path
+from pipelines.writer_lock import acquire, lock_path, release
+
+# Dagster-launched runs (schedule, sensor, UI, backfill) wait this long for a build that holds
+# the lock (a hand-started `ghg build`); `ghg build` itself sets 0 and says who holds it.
+DEFAULT_LOCK_WAIT_SECONDS = 6 * 3600
 
 
 class WarehouseResource(ConfigurableResource):
-    """Locations of the inbox, the per-run build files and the published warehouse.
+    """Locations of the inbox, the per-run build files and the publication — and, for the whole
+    run, the writer lock (pipelines/writer_lock.py): taken when the run starts, before its first
+    step, released when it ends, so no two runs of any launch path build or publish at once.
 
     Empty strings mean the defaults of pipelines.paths (themselves movable by the
     GHG_INBOX_DIR and GHG_WAREHOUSE_DIR environment variables).
@@ -18,6 +27,25 @@ class WarehouseResource(ConfigurableResource):
 
     inbox_dir: str = ""
     warehouse_dir: str = ""
+    lock_wait_seconds: int = DEFAULT_LOCK_WAIT_SECONDS
+
+    _lock: "IO[str] | None" = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        log = context.log
+        run = context.dagster_run
+        what = f"Dagster run {run.run_id} ({run.job_name})" if run else "Dagster run"
+        self._lock = acquire(
+            lock_path(self.root()),
+            wait_seconds=self.lock_wait_seconds,
+            what=what,
+            on_wait=(lambda message: log.warning(message)) if log else None,
+        )
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._lock is not None:
+            release(self._lock)
+            self._lock = None
 
     def inbox(self) -> Path:
         return Path(self.inbox_dir) if self.inbox_dir else paths.inbox_dir()
@@ -26,7 +54,8 @@ class WarehouseResource(ConfigurableResource):
         return Path(self.warehouse_dir) if self.warehouse_dir else paths.warehouse_dir()
 
     def build_file(self, run_id: str) -> Path:
-        return build_path(self.root() / "build", run_id)
+        return build_path(self.root() / publication.BUILD_FOLDER, run_id)
 
     def published_file(self) -> Path:
-        return self.root() / "ghg.duckdb"
+        """The full warehouse of the current publication (resolved through `current`)."""
+        return publication.published_file(self.root(), "full")

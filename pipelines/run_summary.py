@@ -6,8 +6,8 @@ Two tables in warehouse/operations.duckdb (pipelines/ops_store):
   published, rows_read, rows_loaded, rows_quarantined, checks_passed, checks_failed,
   failed_checks, failed_steps, message.
 - ops.run_summary_detail: the figures behind it — run_id, recorded_at, kind ('loaded' |
-  'quarantined' | 'check'), source_family, name (raw table, quarantine reason or check), rows,
-  passed.
+  'quarantined' | 'check' | 'completeness_drop'), source_family, name (raw table, quarantine
+  reason, check, or what the completeness gate found missing), rows, passed.
 
 Who writes it: the publish asset on success, and the job's failure hook (`record_failed_run`)
 on every failed step (a failed model, a failed blocking check). A run whose several steps fail
@@ -52,7 +52,8 @@ def _ingestion_details(build_file: Path) -> list[dict]:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'").fetchall()}
         for family, (_, family_tables) in FAMILIES.items():
             for table in family_tables:
-                if table in tables:
+                # The deliveries register describes the report lines; it adds no rows of data.
+                if table in tables and table != "enterprise_report_deliveries":
                     rows = con.execute(f'SELECT count(*) FROM raw."{table}"').fetchone()[0]
                     details.append({"kind": "loaded", "source_family": family, "name": table, "rows": rows, "passed": None})
         if "quarantine" in tables:
@@ -63,6 +64,33 @@ def _ingestion_details(build_file: Path) -> list[dict]:
             ).fetchall():
                 details.append({"kind": "quarantined", "source_family": family, "name": reason, "rows": rows, "passed": None})
     return details
+
+
+def completeness_drops(build_file: Path) -> list[tuple[str, str]]:
+    """What the completeness gate found missing and nobody accepted (audit.audit_completeness_drops
+    of the build file): (kind of unit, the gate's sentence); [] when the table is absent."""
+    if not build_file.exists():
+        return []
+    try:
+        with duckdb.connect(str(build_file), read_only=True) as con:
+            return con.execute(
+                "SELECT unit_kind, description FROM audit.audit_completeness_drops WHERE NOT accepted ORDER BY 1, 2"
+            ).fetchall()
+    except duckdb.Error:
+        return []
+
+
+def drops_message(drops: list[tuple[str, str]], per_kind: int = 5) -> str:
+    """One paragraph naming what went missing: every kind of unit, its first sentences and a count."""
+    kinds: dict[str, list[str]] = {}
+    for kind, description in drops:
+        kinds.setdefault(kind, []).append(description)
+    parts = []
+    for descriptions in kinds.values():
+        shown = "; ".join(descriptions[:per_kind])
+        more = len(descriptions) - per_kind
+        parts.append(shown + (f"; … and {more} more of this kind" if more > 0 else ""))
+    return " | ".join(parts)
 
 
 def _check_details(instance: DagsterInstance, run_id: str) -> list[dict]:
@@ -106,6 +134,14 @@ def record(
     now = datetime.now(UTC)
     check_details = _check_details(instance, run_id) if checks is None else checks
     details = _ingestion_details(database or warehouse.build_file(run_id)) + check_details
+    if not published:
+        drops = completeness_drops(warehouse.build_file(run_id))
+        details += [{"kind": "completeness_drop", "source_family": kind, "name": drop, "rows": None, "passed": False}
+                    for kind, drop in drops]
+        if drops:
+            message = (f"completeness gate: nothing was published because {len(drops)} unit(s) of the last "
+                       f"publication are missing or cut off: {drops_message(drops)}. When the drop is intended, "
+                       f'publish it with ghg build --accept-drop "reason". ' + message)
     failed_steps = _failed_steps(instance, run_id)
     if failed_step and failed_step not in failed_steps:
         failed_steps.append(failed_step)
@@ -153,3 +189,15 @@ def latest_summaries(store: Path | None = None) -> pl.DataFrame:
         "ORDER BY recorded_at DESC",
         store=store,
     )
+
+
+def summary_message(run_id: str, store: Path | None = None) -> str:
+    """The message of a run's newest summary ('' when none was recorded)."""
+    try:
+        rows = ops_store.read(
+            f"SELECT message FROM ops.{SUMMARY_TABLE} WHERE run_id = ? ORDER BY recorded_at DESC LIMIT 1",
+            [run_id], store=store,
+        )
+    except Exception:  # no store yet, or unreadable: the alert goes out without it
+        return ""
+    return str(rows.item(0, 0) or "") if rows.height else ""

@@ -27,11 +27,7 @@ from dagster import (
 
 from pipelines import paths
 from pipelines.alerts import record_alert
-
-# Files still being copied (or editor/Office lock files) are not inputs yet.
-IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
-# A file modified less than this long ago may still be arriving over a share or scp.
-SETTLE_SECONDS = float(os.environ.get("GHG_INBOX_SETTLE_SECONDS", "30"))
+from pipelines.inbox import inbox_files, settle_seconds
 # On a server that runs unattended, set GHG_INBOX_SENSOR=on in the daemon's environment (or
 # start the sensor once in the UI / `dagster sensor start inbox_sensor`; the instance keeps it).
 # Off by default so that `make dagster` on a developer's machine does not start a build of
@@ -39,19 +35,6 @@ SETTLE_SECONDS = float(os.environ.get("GHG_INBOX_SETTLE_SECONDS", "30"))
 INBOX_SENSOR_DEFAULT = (
     DefaultSensorStatus.RUNNING if os.environ.get("GHG_INBOX_SENSOR", "").lower() in ("1", "on", "true") else DefaultSensorStatus.STOPPED
 )
-
-
-def inbox_files(inbox: Path) -> list[Path]:
-    if not inbox.is_dir():
-        return []
-    return sorted(
-        path
-        for path in inbox.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
-        and not path.name.startswith("~$")
-        and not path.name.endswith(IGNORED_SUFFIXES)
-    )
 
 
 def file_digest(path: Path) -> str:
@@ -77,15 +60,20 @@ class InboxDecision:
     reason: str
 
 
-def decide(inbox: Path, cursor: str | None, now: float | None = None, settle_seconds: float = SETTLE_SECONDS) -> InboxDecision:
-    """The pure core of the inbox sensor (tested directly and through build_sensor_context)."""
+def decide(inbox: Path, cursor: str | None, now: float | None = None, settle: float | None = None) -> InboxDecision:
+    """The pure core of the inbox sensor (tested directly and through build_sensor_context).
+
+    The sensor waits for files to settle before it asks for a run (the run's ingestion waits
+    again, pipelines/inbox.py, so a file arriving after the request is not read half-written).
+    """
     now = time.time() if now is None else now
+    settle = settle_seconds() if settle is None else settle
     files = inbox_files(inbox)
     if not files:
         return InboxDecision(None, cursor, f"inbox {inbox} is empty")
-    arriving = [path for path in files if now - path.stat().st_mtime < settle_seconds]
+    arriving = [path for path in files if now - path.stat().st_mtime < settle]
     if arriving:
-        return InboxDecision(None, cursor, f"{len(arriving)} file(s) modified in the last {settle_seconds:.0f} s; waiting for them to settle")
+        return InboxDecision(None, cursor, f"{len(arriving)} file(s) modified in the last {settle:.0f} s; waiting for them to settle")
     fingerprint = inbox_fingerprint(inbox)
     last = json.loads(cursor)["fingerprint"] if cursor else None
     if fingerprint == last:
@@ -113,8 +101,13 @@ def inbox_sensor(context: SensorEvaluationContext):
 
 
 def alert_for_failed_run(run_id: str, job_name: str, failure_message: str, failed_steps: list[str]) -> dict:
-    """What the failure sensor does, callable without a Dagster instance."""
-    return record_alert(run_id=run_id, job_name=job_name, message=failure_message, failed_steps=failed_steps)
+    """What the failure sensor does, callable without a Dagster instance. The run's own summary
+    (pipelines/run_summary.py: e.g. what the completeness gate found missing) leads the message."""
+    from pipelines.run_summary import summary_message
+
+    summary = summary_message(run_id)
+    message = f"{summary}\n{failure_message}" if summary else failure_message
+    return record_alert(run_id=run_id, job_name=job_name, message=message, failed_steps=failed_steps)
 
 
 @run_failure_sensor(

@@ -7,7 +7,11 @@ failing-value samples that GX writes into results and data docs can never hold a
 credit code (DOMAIN.md: enterprise rows are confidential).
 
 `blocking=True` suites protect the numbers leaders see: their asset checks are blocking, so a
-failure stops the publish step of the same run.
+failure stops the publish step of the same run. The raw suites warn; the uniqueness rules whose
+violation would change a total are blocking dbt tests on the staged raw tables
+(assert_one_activity_value_per_region_year_variable, the energy-balance cell and indicator
+grains, one line per source of a report version in stg_raw__enterprise_report_lines), which stop
+the build with a message naming the duplicate key.
 """
 
 from __future__ import annotations

@@ -18,7 +18,12 @@ def _no_dbt_tracking(monkeypatch):
 
 def pytest_configure(config):
     # Tests must never publish into the repository's warehouse/ by accident.
-    os.environ.setdefault("GHG_WAREHOUSE_DIR", str(PROJECT_ROOT / "tests" / "output" / "warehouse-default"))
+    # One folder per pytest-xdist worker: two workers never share a warehouse by default.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    os.environ.setdefault("GHG_WAREHOUSE_DIR", str(PROJECT_ROOT / "tests" / "output" / f"warehouse-default-{worker}"))
+    # Test inboxes are written a moment before they are read: no waiting for them to settle
+    # (tests/unit/test_inbox.py sets its own values to test the wait itself).
+    os.environ.setdefault("GHG_INBOX_SETTLE_SECONDS", "0")
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,13 @@ Enterprise data is confidential. A leader's session never gets here (app.py does
 the page for leaders, and a leader's session reads the public file, which has no enterprise
 tables), and render() checks the role once more before it runs a single query.
 
-Names are data: they appear in dataframe cells and select-box options (plain text), and only
-through components.plain() in Markdown elements (the sample has an enterprise literally named
-`<script>alert(1)</script>某化工厂`). Emissions are 吨 CO₂ in the warehouse; 万吨 in the search
-table, the cards and the chart, 吨 in one enterprise's tables (versions differ by a few tonnes).
+Names are data: they appear as they are in dataframe cells, as one line in select-box options
+(components.name_text), and only through components.plain() in Markdown elements, which makes
+them one line too (the sample has an enterprise literally named `<script>alert(1)</script>某化工厂`;
+a name with a newline and "# " must not become a heading, nor an ESC reach the page). CSV
+downloads keep a name like "=1+1" as text (components.csv_bytes). Emissions are 吨 CO₂ in the
+warehouse; 万吨 in the search table, the cards and the chart, 吨 in one enterprise's tables
+(versions differ by a few tonnes).
 A missing value stays missing ("—"), never 0.
 """
 
@@ -26,7 +29,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth, queries
-from dashboards.components import downloads, fetch, localized, plain, published_caption, region_picker
+from dashboards.components import code_text, downloads, fetch, localized, name_text, plain, published_caption, region_picker
 from dashboards.i18n import code_label, is_missing, t
 
 TONNES_PER_10KT = 10_000  # 1 万吨 = 10,000 t
@@ -306,7 +309,7 @@ def _pick(results: pd.DataFrame) -> str | None:
     template = t("enterprises_pick_format")  # looked up once: a search can offer 1,900 enterprises
     return st.selectbox(
         t("enterprises_pick"), options, key=PICK_KEY,
-        format_func=lambda code: template.format(name=_display_name(names.get(code)), code=code),
+        format_func=lambda code: template.format(name=name_text(_display_name(names.get(code))), code=name_text(code)),
     )
 
 
@@ -603,7 +606,8 @@ def _compliance(code: str) -> None:
     # One badge per year (the table below names the scheme; there is one, the national market, so far).
     for column, row in zip(st.columns(len(compliance)), compliance.to_dict("records")):
         with column:
-            label = t("enterprises_compliance_badge", year=int(row["compliance_year"]), status=code_label("enterprises_compliance", row["status"]))
+            # A badge's label renders Markdown; a status without a label is data.
+            label = t("enterprises_compliance_badge", year=int(row["compliance_year"]), status=code_text("enterprises_compliance", row["status"]))
             compliance_badge(label, row["status"])
             if row["status"] == "shortfall":
                 st.caption(t(

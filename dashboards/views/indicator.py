@@ -11,7 +11,8 @@ Everything a leader sees comes from tables that are in the public file too (fct_
 fct_region_year, fct_energy_emissions, dim_region, reference.*); the enterprise queries are not
 even run for a leader, whatever the query parameters say. Values are fractions and tonnes in the
 warehouse and scaled for the screen (%, 万吨, 亿元); missing stays missing ("—"), never 0.
-Data strings reach Markdown-rendering elements only through components.plain().
+Data strings reach Markdown-rendering elements only through components.plain() (codes through
+components.code_text()), select-box options through components.name_text().
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth, components, queries
-from dashboards.components import CHART_STATUS_COLOURS, STATUSES, downloads, fetch, localized, plain, unit_label
+from dashboards.components import CHART_STATUS_COLOURS, STATUSES, code_text, downloads, fetch, localized, name_text, plain, unit_label
 from dashboards.i18n import code_label, current_language, is_missing, percent, percentage_points, t, table as label_table
 
 INDICATOR_KEY = "indicator_code"  # shared: the overview page sets it before st.switch_page
+# The public file's one process row of a region below the province (its process total): the
+# split by process is public at province level only (docs/methodology.md, "The public warehouse").
+PROCESS_TOTAL = "process_total"
 OVERVIEW_PLAN_KEY, OVERVIEW_YEAR_KEY = "overview_plan", "overview_year"  # soft defaults when coming from there
 REGION_PICKER = "indicator"
 INDICATOR_WIDGET, PLAN_WIDGET, YEAR_WIDGET, VIEW_WIDGET = "indicator_select", "indicator_plan", "indicator_year", "indicator_view"
@@ -251,7 +255,7 @@ def _plan_selector(plans: pd.DataFrame) -> str:
     preferred = st.session_state.get(OVERVIEW_PLAN_KEY)
     default = preferred if preferred in periods else periods[-1]
     # Labels computed now, in the session's language: a format_func may be called outside the run.
-    labels = {code: code_label("plan", code) for code in periods}
+    labels = {code: name_text(code_label("plan", code)) for code in periods}
     return st.selectbox(
         t("indicator_plan_select"), periods, index=periods.index(default), format_func=labels.__getitem__, key=PLAN_WIDGET,
     )
@@ -283,20 +287,21 @@ def _year_cards(series: pd.DataFrame, year: int, terms: Terms) -> None:
     help_key = f"indicator_actual_help_{terms.kind}"
     columns = st.columns(3)
     with columns[0]:
+        # Values and deltas render Markdown, and a unit may come from the data (display_unit_zh).
         st.metric(
-            t("indicator_card_actual", year=year), target_text(row.get("actual_value"), terms),
-            delta=gap_text(gap, terms), delta_color="gray" if is_missing(gap) else components.DELTA_COLOURS.get(status, "gray"),
+            t("indicator_card_actual", year=year), plain(target_text(row.get("actual_value"), terms)),
+            delta=plain(gap_text(gap, terms)), delta_color="gray" if is_missing(gap) else components.DELTA_COLOURS.get(status, "gray"),
             delta_arrow="off" if no_direction else "auto", delta_description=t("metric_delta_description"),
             help=t(help_key) if help_key in label_table() else None, border=True,
         )
         components.status_badge(status)
     with columns[1]:
-        st.metric(t("indicator_card_expected", year=year), target_text(row.get("expected_value"), terms), border=True,
+        st.metric(t("indicator_card_expected", year=year), plain(target_text(row.get("expected_value"), terms)), border=True,
                   help=t("indicator_gap_help"))
     with columns[2]:
         digits = 3 if terms.level_scale == 1.0 else terms.digits
         value = row.get("current_value")
-        st.metric(t("indicator_card_level", year=year, unit=terms.level_unit),
+        st.metric(t("indicator_card_level", year=year, unit=plain(terms.level_unit)),
                   t("missing_value") if is_missing(value) else f"{float(value) * terms.level_scale:,.{digits}f}",  # type: ignore[arg-type]
                   border=True)
 
@@ -309,11 +314,11 @@ def _target_facts(first: Mapping[str, object], terms: Terms) -> None:
     st.markdown(t(
         "indicator_target_line",
         base_year=t("missing_value") if is_missing(base_year) else int(base_year),  # type: ignore[arg-type]
-        base_value=shown(first.get("base_value"), terms.level_scale, base_digits, terms.level_unit),
-        kind=code_label("indicator_kind", str(first.get("target_kind"))),
+        base_value=plain(shown(first.get("base_value"), terms.level_scale, base_digits, terms.level_unit)),
+        kind=code_text("indicator_kind", first.get("target_kind")),
         target_year=t("missing_value") if is_missing(target_year) else int(target_year),  # type: ignore[arg-type]
-        comparison=code_label("comparison", str(first.get("comparison"))),
-        target=target_text(first.get("target_value"), terms),
+        comparison=code_text("comparison", first.get("comparison")),
+        target=plain(target_text(first.get("target_value"), terms)),
     ))
     source = first.get("target_source")
     st.caption(t("indicator_target_source", source=plain(t("missing_value") if is_missing(source) else source)))
@@ -575,6 +580,8 @@ def _child_regions(region: str, region_name: str, indicator: str, plan_period: s
 
 
 def _sector_name(row: Mapping[str, object]) -> str:
+    if row.get("sector_code") == PROCESS_TOTAL:
+        return t("indicator_process_total")
     if row.get("is_process"):
         return localized(row, zh="process_name_zh", en="process_name_en", fallback="sector_code")
     code = str(row["sector_code"])
@@ -608,6 +615,8 @@ def _sectors_and_fuels(region: str, year: int, formula: Formula | None) -> None:
     _breakdown(fuels.assign(name=[_fuel_name(row) for row in fuels.to_dict("records")]),
                "fuel_code", "indicator_col_fuel", measure, f"{region}_{year}_fuels", "indicator_fuels")
     st.caption(t("indicator_cells_note"))
+    if (sectors["sector_code"] == PROCESS_TOTAL).any():
+        st.caption(t("process_total_public_note"))
 
 
 def _breakdown(frame: pd.DataFrame, code_column: str, name_key: str, measure: str, name: str, key: str) -> None:

@@ -11,9 +11,12 @@ the K-line uses a category axis of trading days, monthly series are reindexed to
 the range with NaN for the empty ones, and tables show the "—" placeholder.
 
 Everything here reads the market marts and reference.ref_exchanges, which are in the public file
-too, so the page is the same for every role; source_file names are public exchange exports.
+too, so the page is the same for every role, except the list of input files behind the prices, which
+only authorised roles see (the public warehouse holds no input file names).
 Charts are plotly (candlestick + volume subplots); labels come from i18n.csv, exchange names from
-ref_exchanges (components.localized), and nothing from the data is rendered as HTML.
+ref_exchanges (components.localized), and nothing from the data is rendered as HTML: data strings
+reach Markdown only through plain(), select-box options as one line (name_text), plotly through
+chart_text().
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dashboards import components, queries
-from dashboards.components import chart_text, downloads, fetch, localized, plain
+from dashboards import auth, components, queries
+from dashboards.components import chart_text, downloads, fetch, localized, name_text, plain
 from dashboards.i18n import code_label, current_language, is_missing, percent, t, text
 
 TRADE_TYPES = ("auction", "block")
@@ -72,6 +75,8 @@ def render() -> None:
     st.header(t("market_compare_header"))
     _comparison(exchanges, names, trade_type)
 
+    if not auth.is_authorised():  # input file names are not in the public warehouse
+        return
     with st.expander(t("market_sources_expander")):
         sources = fetch(queries.MARKET_SOURCE_FILES, (exchange, product))
         headers = {
@@ -86,7 +91,7 @@ def render() -> None:
 
 
 def exchange_name(row: dict) -> str:
-    return localized(row, fallback="exchange_code") or str(row["exchange_code"])
+    return localized(row, fallback="exchange_code") or name_text(row["exchange_code"])
 
 
 # --- pickers ----------------------------------------------------------------------------------
@@ -110,8 +115,10 @@ def _pickers(exchanges: pd.DataFrame, names: dict[str, str]) -> tuple[str, str, 
     if st.session_state.get(PRODUCT_KEY) not in product_codes:
         st.session_state.pop(PRODUCT_KEY, None)  # the previous exchange's product
     with columns[1]:
-        # Product codes are the exchanges' own codes (BEA, SZA-2019, CCER); shown as they are.
-        product = st.selectbox(t("market_product"), product_codes, index=product_codes.index(newest), key=PRODUCT_KEY)
+        # Product codes are the exchanges' own codes (BEA, SZA-2019, CCER); shown as they are, on one line.
+        product = st.selectbox(
+            t("market_product"), product_codes, index=product_codes.index(newest), key=PRODUCT_KEY, format_func=name_text,
+        )
 
     with columns[2]:
         trade_type = st.radio(
@@ -154,7 +161,7 @@ def _as_date(value: object) -> dt.date:
 DAILY_HEADERS = {
     "trade_date": "market_col_trade_date", "open": "market_col_open", "high": "market_col_high",
     "low": "market_col_low", "close": "market_col_close", "volume_t": "market_col_volume_t",
-    "turnover_yuan": "market_col_turnover_yuan", "vwap": "market_col_vwap", "source_file": "market_col_source_file",
+    "turnover_yuan": "market_col_turnover_yuan", "vwap": "market_col_vwap",
 }
 
 

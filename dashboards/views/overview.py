@@ -11,7 +11,8 @@ Only marts.fct_target_progress, marts.dim_region and reference.ref_indicators ar
 the leader's public file); no query touches enterprise data. Ratios are fractions in the
 warehouse and percent on screen, gaps of ratios are percentage points, absolute quantities are
 scaled to the unit the plan states them in (万吨标准煤, 万公顷, 万立方米). Missing stays missing
-("—"), never 0. Data strings reach Markdown-rendering elements only through components.plain().
+("—"), never 0. Data strings reach Markdown-rendering elements only through components.plain()
+(codes through components.code_text()), select-box options through components.name_text().
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components, queries
-from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, plain, unit_label
+from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, code_text, name_text, plain, unit_label
 from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
 
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
@@ -81,7 +82,7 @@ def render() -> None:
     with year_column:
         year = _year_selector(progress)
 
-    plan_label = code_label("plan", plan_period)
+    plan_label = code_text("plan", plan_period)  # a period without a label is data (the header renders Markdown)
     st.header(t("overview_heading", region=plain(region_name), plan=plan_label, year=year))
     st.markdown(components.status_legend())
 
@@ -143,7 +144,7 @@ def _plan_selector(plans: pd.DataFrame) -> str:
         st.session_state.pop(PLAN_KEY, None)  # another region, other periods
     return st.selectbox(
         t("overview_plan_select"), periods, index=periods.index(default), key=PLAN_KEY,
-        format_func=lambda period: code_label("plan", period),
+        format_func=lambda period: name_text(code_label("plan", period)),
     )
 
 
@@ -245,7 +246,7 @@ def status_counts(statuses: pd.Series) -> dict[str, int]:
 def summary_line(statuses: pd.Series) -> str:
     """"**17 项指标**：11 项进度正常 · 6 项进度滞后 · 0 项差于基年 · 0 项暂无数据" (labels and numbers only)."""
     counts = status_counts(statuses)
-    items = [t("overview_summary_item", count=count, status=code_label("status", status)) for status, count in counts.items()]
+    items = [t("overview_summary_item", count=count, status=code_text("status", status)) for status, count in counts.items()]
     return t("overview_summary_total", count=len(statuses)) + t("overview_summary_separator").join(items)
 
 
@@ -313,8 +314,9 @@ def _card(row: Mapping[str, object], region: str, year: int) -> None:
     with st.container(border=True):
         st.metric(
             label=plain(indicator_name(row)),
-            value=format_value(row["actual_value"], unit, multiplier, display),
-            delta=format_gap(gap, unit, multiplier, display),
+            # Value and delta render Markdown too, and a unit may come from the data (display_unit_zh).
+            value=plain(format_value(row["actual_value"], unit, multiplier, display)),
+            delta=plain(format_gap(gap, unit, multiplier, display)),
             delta_color="gray" if is_missing(gap) else DELTA_COLOURS.get(status, "gray"),
             delta_arrow="off" if no_direction else "auto",
             delta_description=t("overview_delta_description"),
@@ -322,7 +324,7 @@ def _card(row: Mapping[str, object], region: str, year: int) -> None:
         )
         components.status_badge(status)
         target = format_value(row["target_value"], unit, multiplier, display)
-        comparison = code_label("comparison", str(row["comparison"]))
+        comparison = code_text("comparison", row["comparison"])
         if row["target_kind"] in ("reduction_vs_base", "increase_vs_base") and not is_missing(row["base_year"]):
             st.caption(t(
                 "overview_card_target_vs_base", target_year=_whole(row["target_year"]),

@@ -42,7 +42,9 @@ ALERTS_SHOWN = 50
 REASON_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (code, re.compile(pattern))
     for code, pattern in (
+        ("held", r"^held:"),  # a re-delivery with invalid lines, or two different copies in one file
         ("superseded", r"^superseded"),  # an older delivery replaced by a corrected one
+        ("total_row", r"^total row"),  # a 合计 row of an export: compared with the lines, not loaded
         ("duplicate", r"^duplicate|\brepeats\b"),  # the same report / line / fuel column twice
         ("formula", r"formula without a saved value"),
         ("unit_scale", r"looks like .*too large"),  # 万t written for t, etc.
@@ -210,7 +212,7 @@ def render() -> None:
 def _status_badge(status: object) -> None:
     code = str(status)
     colour, icon = STATUS_BADGES.get(code, ("gray", components.STATUS_ICONS["no_data"]))
-    st.badge(code_label("quality_run_status", code), color=colour, icon=icon)
+    st.badge(components.code_text("quality_run_status", code), color=colour, icon=icon)  # a badge renders Markdown
 
 
 def _freshness(last: pd.Series | None, published_run_time: dt.datetime | None) -> None:
@@ -475,7 +477,7 @@ def _quarantine_register() -> None:
         if FAMILIES_KEY in st.session_state and not set(st.session_state[FAMILIES_KEY]) <= set(codes):
             del st.session_state[FAMILIES_KEY]  # a republished warehouse no longer has a family chosen earlier
         chosen = st.multiselect(t("quality_family_filter"), codes, default=codes, key=FAMILIES_KEY,
-                                format_func=lambda code: code_label("quality_family", code))
+                                format_func=lambda code: components.name_text(code_label("quality_family", code)))
     rows = components.fetch(queries.QUALITY_QUARANTINE_ROWS, (search, search, tuple(chosen)))
     st.caption(t("quality_register_count", shown=f"{len(rows):,}", total=f"{total:,}"))
     if rows.empty:

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: seeds, models and their tests, one `dbt build` per run."""
 
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -9,6 +10,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import dbt_project, ensure_manifest
+from pipelines.publication import ACCEPT_DROP_TAG
 from pipelines.resources import WarehouseResource
 from pipelines.writer_lock import WRITER_POOL
 
@@ -39,4 +41,11 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # The profile reads the database path from GHG_DUCKDB_PATH; dbt runs as a subprocess that
     # inherits this process's environment, so this run's build file is what it writes.
     os.environ["GHG_DUCKDB_PATH"] = str(warehouse.build_file(context.run.run_id))
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build", *dbt_run_vars(context.run.tags)], context=context).stream()
+
+
+def dbt_run_vars(tags: Mapping[str, str]) -> list[str]:
+    """dbt --vars of this run: an accepted completeness drop (`ghg build --accept-drop "reason"`)
+    lets the completeness gate pass and names the reason in audit.audit_completeness_drops."""
+    reason = (tags.get(ACCEPT_DROP_TAG) or "").strip()
+    return ["--vars", json.dumps({"accept_drop_reason": reason}, ensure_ascii=False)] if reason else []

@@ -1,51 +1,56 @@
-"""Publication: the run's build file becomes the served warehouse, or nothing happens."""
+"""Publication: the run's build file and the public file copied from it become the published
+pair (pipelines/publication.py), or nothing happens."""
 
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from pipelines import paths
+from pipelines import publication
 from pipelines.assets.dbt import ghg_dbt_assets
-from pipelines.public_warehouse import publish_public_warehouse
-from pipelines.writer_lock import WRITER_POOL
 from pipelines.resources import WarehouseResource
 from pipelines.run_summary import record as record_run
-from pipelines.warehouse import prune_builds, publish
+from pipelines.writer_lock import WRITER_POOL
 
 PUBLISHED_KEY = AssetKey(["warehouse", "ghg"])
 
 
 @asset(
     key=PUBLISHED_KEY,
-    # Downstream of every dbt node: if any model or blocking test failed, the dbt step failed
-    # and Dagster never starts this one, so yesterday's warehouse stays in place.
+    # Downstream of every dbt node: if any model or blocking test failed (the completeness gate,
+    # the suppression checks among them), the dbt step failed and Dagster never starts this one,
+    # so yesterday's pair of files stays in place.
     deps=list(ghg_dbt_assets.keys),
     group_name="publish",
     kinds={"duckdb"},
     pool=WRITER_POOL,
-    description="已发布数据仓库 / the published warehouse (warehouse/ghg.duckdb), swapped in atomically.",
+    description="已发布数据仓库 / the published pair: warehouse/current → generations/<g>/{ghg,ghg_public}.duckdb, switched atomically.",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     return MaterializeResult(metadata=publish_run(context, warehouse))
 
 
 def publish_run(context, warehouse: WarehouseResource, checks: list[dict] | None = None) -> dict:
-    """Swap this run's build file in as the served warehouse, write the public file beside it,
-    prune old build files and record the run summary; returns the metadata to report.
+    """Publish this run's build file with its public file, prune old build files and record the
+    run summary; returns the metadata to report.
 
     Shared by the nightly job's publish asset and the year backfill job's publish op (context is
     either's execution context: run, instance and log are all it uses).
     """
     run_id = context.run.run_id
-    build_file = warehouse.build_file(run_id)
-    publication = publish(build_file, warehouse.published_file())
-    public_file = warehouse.root() / paths.public_path().name  # ghg_public.duckdb beside ghg.duckdb
-    public_tables = publish_public_warehouse(publication.published_path, public_file)
-    context.log.info(f"published the public warehouse {public_file} ({len(public_tables)} aggregate tables)")
-    removed = prune_builds(warehouse.root() / "build")
-    context.log.info(f"published {publication.published_path} ({publication.size_bytes:,} bytes)")
+    accepted_drop = (context.run.tags.get(publication.ACCEPT_DROP_TAG) or "").strip() or None
+    generation = publication.publish_generation(
+        warehouse.build_file(run_id), warehouse.root(), run_id=run_id, accepted_drop=accepted_drop,
+        extra={"job": context.run.job_name, "trigger": context.run.tags.get("ghg/trigger", "")},
+    )
+    removed = publication.prune_builds(warehouse.root() / publication.BUILD_FOLDER)
+    files = generation.manifest["files"]
+    context.log.info(
+        f"published generation {generation.name}: {generation.full} ({files[publication.FULL_NAME]['size_bytes']:,} bytes) "
+        f"and {generation.public} ({files[publication.PUBLIC_NAME]['size_bytes']:,} bytes)"
+        + (f"; drop accepted: {accepted_drop}" if accepted_drop else "")
+    )
     try:  # the summary (pipelines/run_summary.py) must not undo a publication that happened
-        summary = record_run(context.instance, run_id, warehouse, published=True,
-                             database=publication.published_path, checks=checks)
+        summary = record_run(context.instance, run_id, warehouse, published=True, database=generation.full,
+                             checks=checks, message=f"drop accepted: {accepted_drop}" if accepted_drop else "")
         context.log.info(
             f"run summary: {summary['rows_loaded']} rows loaded, {summary['rows_quarantined']} quarantined, "
             f"checks {summary['checks_passed']} passed / {summary['checks_failed']} failed, published"
@@ -53,10 +58,13 @@ def publish_run(context, warehouse: WarehouseResource, checks: list[dict] | None
     except Exception as exc:
         context.log.error(f"could not write the run summary: {exc}")
     return {
-        "path": str(publication.published_path),
-        "size_bytes": publication.size_bytes,
+        "generation": generation.name,
+        "path": str(generation.full),
+        "public_path": str(generation.public),
+        "size_bytes": files[publication.FULL_NAME]["size_bytes"],
+        "public_size_bytes": files[publication.PUBLIC_NAME]["size_bytes"],
         "run_id": run_id,
+        "accepted_drop": accepted_drop or "",
         "old_build_files_removed": len(removed),
-        "public_path": str(public_file),
-        **{f"rows_{name}": rows for name, rows in publication.tables.items()},
+        **{f"rows_{name}": rows for name, rows in files[publication.FULL_NAME]["tables"].items()},
     }

@@ -217,7 +217,8 @@ def test_leader_never_receives_enterprise_names_or_codes(sample_app, hostile):
     app = open_page(PAGE, role="leader", query_params=query_params)
     assert_no_error(app)
     text = all_text(app)
-    assert "SZ_daily_2014-2020.csv" in text  # the scan does see the page's data (public exchange files)
+    assert "天津排放权交易所" in text  # the scan does see the page's data (exchange names)
+    assert "SZ_daily_2014-2020.csv" not in text  # input file names are for authorised roles only
     leaked = [value for value in (*enterprises["credit_code"], *enterprises["enterprise_name"]) if value and value in text]
     assert not leaked, leaked
 

@@ -129,6 +129,11 @@ def test_reason_categories_hide_the_reason_text():
         "unit 'xyz' is not a known unit (known: t, 万t)": "unit_unknown",
         "file is empty": "file_structure",
         "cell B7 holds a formula without a saved value; open and save the workbook in Excel": "formula",
+        "held: this re-delivery of report 2020 reported of this enterprise has 1 invalid line (row 3); the earlier "
+        "complete delivery in enterprise_reports/export/a.csv stays in force until it is corrected": "held",
+        "total row (合计): not an emission line; its 排放量 80500 is compared with the report's lines": "total_row",
+        "file ends mid-row: row 12 has 3 of 19 fields and the file does not end with a line break": "file_structure",
+        "file has a header row but no data rows": "file_structure",
         "something nobody foresaw": "other",
         None: "other",
     }

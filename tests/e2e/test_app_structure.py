@@ -20,7 +20,6 @@ pytestmark = pytest.mark.e2e
 
 PAGE = "structure.py"
 GANSU = "620000"
-SUPPRESSED_COUNTY = "620102"  # 城关区: its 2018 cement-clinker cell is suppressed in the public file
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -159,28 +158,46 @@ def test_trend_by_sector_adds_up_to_the_region_total(sample_app):
 
 
 def test_suppressed_process_cells_are_marked_not_zero(sample_app):
-    suppressed = query(
+    # Below the province the public file has one process row per region, its process total.
+    hidden = query(
         sample_app,
-        "SELECT sector_code, suppression_reason FROM marts.fct_energy_emissions "
-        "WHERE region_code = ? AND year = 2018 AND suppressed",
-        (SUPPRESSED_COUNTY,),
+        "SELECT region_code, suppression_reason FROM marts.fct_energy_emissions "
+        "WHERE year = 2018 AND sector_code = 'process_total' AND suppressed ORDER BY region_code LIMIT 1",
+        (),
         public=True,
     )
-    assert suppressed, "the sample should suppress a process cell of this county in 2018"
-    leader = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": SUPPRESSED_COUNTY}), 2018)
+    assert hidden, "the sample should suppress some region's 2018 process total in the public file"
+    county = hidden[0][0]
+    leader = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": county}), 2018)
     cells = frame_with(leader, "note")
     marked = cells[cells["note"].notna()]
-    assert len(marked) == len(suppressed)
+    assert len(marked) == 1
     assert set(marked["note"]) <= {"已保密（涉及企业少于3家）", "已保密（单一企业占比超过80%）", "已保密（防止由合计反推其他保密数据）"}
     assert marked[["co2_10k_t", "co2e_10k_t", "activity_value"]].isna().all().all()  # missing, never 0
-    assert any(f"{len(suppressed)} 个工业生产过程单元格已按保密规定不予显示" in caption.value for caption in leader.caption)
+    assert any("1 个工业生产过程单元格已按保密规定不予显示" in caption.value for caption in leader.caption)
+    assert any("按工艺的分项只在省级公开" in caption.value for caption in leader.caption)
     treemap_labels = charts(leader)["treemap"]["data"][0]["labels"]
-    assert "熟料生产" not in treemap_labels  # the suppressed clinker cell is not drawn
-    # An officer reads the full file: the same cells carry their values.
-    officer = choose_year(open_page(PAGE, role="officer", lang="zh", query_params={"region": SUPPRESSED_COUNTY}), 2018)
+    assert "工业生产过程（合计）" not in treemap_labels  # the suppressed total is not drawn
+    # An officer reads the full file: the process cells by process, with their values.
+    officer = choose_year(open_page(PAGE, role="officer", lang="zh", query_params={"region": county}), 2018)
     full = frame_with(officer, "note")
     assert full["note"].isna().all()
-    assert full.loc[full["kind"] == "工业生产过程", "co2_10k_t"].notna().all()
+    process = full.loc[full["kind"] == "工业生产过程"]
+    assert len(process) >= 1 and process["co2_10k_t"].notna().all()
+    assert "工业生产过程（合计）" not in set(full["sector_name"])
+
+
+def test_a_leader_sees_the_process_split_of_the_province_and_only_totals_below(sample_app):
+    province = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": "620000"}), 2018)
+    rows = frame_with(province, "note")
+    assert (rows["kind"] == "工业生产过程").sum() >= 5  # one row per process at province level
+    city = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": "620100"}), 2018)
+    rows = frame_with(city, "note")
+    assert (rows["kind"] == "工业生产过程").sum() == 1
+    total = query(sample_app, "SELECT co2_process_t FROM marts.fct_region_year WHERE region_code = '620100' AND year = 2018",
+                  (), public=True)[0][0]
+    shown = rows.loc[rows["kind"] == "工业生产过程", "co2_10k_t"].iloc[0]
+    assert shown == pytest.approx(total / 1e4)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -192,7 +209,7 @@ def test_leader_receives_no_enterprise_names_or_codes(sample_app, lang):
     assert any("<script>" in name for name in names)  # the hostile name is in the sample
     hostile = {
         "credit_code": sorted(codes)[0],
-        "region": SUPPRESSED_COUNTY,
+        "region": "620102",
         "enterprise": "<script>alert(1)</script>某化工厂",
         "role": "officer",
         "year": "2018",

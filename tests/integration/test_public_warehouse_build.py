@@ -1,104 +1,96 @@
-"""The public warehouse the nightly build publishes beside the full one: aggregates only."""
+"""The public warehouse the nightly build publishes with the full one: the dbt allow-list copied.
+
+The attack on its sums and the scan for identifying text are in test_public_attack.py; here: what
+the file holds, and that every copy of an enterprise-derived cell shows exactly what the cell shows.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipelines.public_warehouse import COPIED_REFERENCE_TABLES
+from pipelines import publication
 from tests.integration.build_helpers import query
 
 pytestmark = pytest.mark.integration
 
-AGGREGATE_TABLES = {
-    "agg_enterprise_sector_year", "dim_region", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
+PUBLIC_MARTS = {
+    "agg_enterprise_emissions", "dim_region", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
     "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_year", "fct_target_progress",
 }
-XSS_NAME = "<script>alert(1)</script>某化工厂"
+PUBLIC_REFERENCE = {
+    "ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items",
+    "ref_industrial_processes", "ref_exchanges",
+}
 
 
 @pytest.fixture(scope="module")
-def warehouse(sample_warehouse) -> Path:
-    return sample_warehouse
+def files(sample_warehouse) -> tuple[Path, Path]:
+    generation = publication.current_generation(sample_warehouse)
+    assert generation is not None, "the sample build publishes a generation"
+    return generation.full, generation.public
 
 
-def test_public_file_beside_the_full_one(warehouse):
-    assert (warehouse / "ghg.duckdb").exists()
-    assert (warehouse / "ghg_public.duckdb").exists()
-    assert not (warehouse / "ghg_public.duckdb.wal").exists()
-    assert not [p for p in warehouse.iterdir() if "tmp" in p.name]
+def test_both_files_come_from_one_publication(files):
+    full, public = files
+    assert query(full, "select run_id, generation from meta.publication") == query(public, "select run_id, generation from meta.publication")
+    assert not full.with_name(full.name + ".wal").exists() and not public.with_name(public.name + ".wal").exists()
 
 
-def test_only_aggregate_marts(warehouse):
-    tables = query(warehouse / "ghg_public.duckdb", "select table_schema, table_name from information_schema.tables")
-    assert {schema for schema, _ in tables} == {"marts", "reference"}
-    assert {table for schema, table in tables if schema == "marts"} == AGGREGATE_TABLES
-    assert {table for schema, table in tables if schema == "reference"} == set(COPIED_REFERENCE_TABLES)
-    columns = {c for (c,) in query(warehouse / "ghg_public.duckdb", "select column_name from information_schema.columns")}
-    assert not columns & {"credit_code", "enterprise_name"}
+def test_only_the_allow_listed_tables_and_columns(files):
+    _, public = files
+    tables = query(public, "select table_schema, table_name from information_schema.tables")
+    assert {table for schema, table in tables if schema == "marts"} == PUBLIC_MARTS
+    assert {table for schema, table in tables if schema == "reference"} == PUBLIC_REFERENCE
+    assert {schema for schema, _ in tables} == {"marts", "reference", "meta"}
+    columns = {column for (column,) in query(public, "select column_name from information_schema.columns")}
+    assert not columns & publication.FORBIDDEN_PUBLIC_COLUMNS
 
 
-def test_no_credit_code_or_enterprise_name_anywhere(warehouse):
-    secrets = {
-        value
-        for row in query(warehouse / "ghg.duckdb", "select distinct credit_code, enterprise_name from raw.enterprise_report_lines")
-        for value in row
-        if value
-    }
-    assert XSS_NAME in secrets and len(secrets) > 100
-    with duckdb.connect(str(warehouse / "ghg_public.duckdb"), read_only=True) as con:
-        con.execute("create temp table secrets (v varchar)")
-        con.executemany("insert into secrets values (?)", [[s] for s in sorted(secrets)])
-        columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema = 'marts' and (data_type like 'VARCHAR%')"
-        ).fetchall()
-        assert columns
-        for schema, table, column in columns:
-            hits = con.execute(
-                f'select distinct v from (select distinct cast("{column}" as varchar) as x from "{schema}"."{table}") '
-                "join secrets on contains(x, v)"
-            ).fetchall()
-            assert hits == [], (table, column, hits[:3])
+def test_small_cells_are_suppressed_with_a_reason_and_null_values(files):
+    _, public = files
+    reasons = dict(query(public, """
+        select suppression_reason, count(*) from marts.agg_enterprise_emissions where suppressed group by 1"""))
+    assert {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct"} <= set(reasons)
+    assert query(public, """
+        select count(*) from marts.agg_enterprise_emissions
+        where suppressed and (co2_t is not null or enterprise_count is not null or incomplete_reports_count is not null)
+    """) == [(0,)]
+    assert query(public, "select count(*) from marts.agg_enterprise_emissions where not suppressed and co2_t is null") == [(0,)]
 
 
-def test_small_cells_are_suppressed_with_a_reason(warehouse):
-    rows = query(warehouse / "ghg_public.duckdb", """
-        select suppression_reason, count(*), count(co2_t) from marts.fct_energy_emissions
-        where is_process and suppressed group by all""")
-    reasons = {reason for reason, _, _ in rows}
-    assert reasons <= {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct", "secondary_to_protect_a_suppressed_cell"}
-    assert {"fewer_than_3_enterprises", "dominant_enterprise_over_80pct"} <= reasons
-    assert all(non_null == 0 for _, _, non_null in rows)
-    assert query(warehouse / "ghg_public.duckdb",
-                 "select count(*) from marts.fct_energy_emissions where not is_process and suppressed") == [(0,)]
-    assert query(warehouse / "ghg_public.duckdb", """
-        select count(*) from marts.agg_enterprise_sector_year
-        where not suppressed and (enterprise_count < 3 or co2_t is null)""") == [(0,)]
+def test_every_copy_shows_exactly_what_its_cell_shows(files):
+    _, public = files
+    # fct_region_year.co2_process_t and the totals containing it = the region's process cell.
+    assert query(public, """
+        select count(*) from marts.fct_region_year y
+        left join marts.agg_enterprise_emissions c
+          on c.measure = 'process_co2' and c.region_code = y.region_code and c.year = y.year
+         and c.region_scope = 'total' and c.breakdown_code = 'all'
+        where coalesce(c.suppressed, false) <> y.process_suppressed
+           or y.co2_process_t is distinct from c.co2_t
+           or (y.process_suppressed and (y.co2_with_process_t is not null or y.co2e_t is not null))
+    """) == [(0,)]
+    # Process rows of fct_energy_emissions: the province's split, and one total per region below it.
+    assert query(public, """
+        select count(*) from marts.fct_energy_emissions e
+        left join marts.agg_enterprise_emissions c
+          on c.measure = 'process_co2' and c.region_code = e.region_code and c.year = e.year and c.region_scope = 'total'
+         and c.breakdown_code = case when e.sector_code = 'process_total' then 'all' else e.sector_code end
+        where e.is_process and (c.measure is null or c.suppressed <> e.suppressed or e.co2_t is distinct from c.co2_t)
+    """) == [(0,)]
+    levels = dict(query(public, """
+        select r.level = 'province', count(distinct e.sector_code) from marts.fct_energy_emissions e
+        join marts.dim_region r using (region_code) where e.is_process group by 1"""))
+    assert levels[True] >= 5 and levels[False] == 1  # by process at the province, 'process_total' below
+    # Market coverage: province rows only, hidden with the market cell.
+    assert query(public, "select distinct level from marts.fct_market_coverage") == [("province",)]
 
 
-def test_target_progress_equals_the_full_one(warehouse):
+def test_target_progress_and_statistics_equal_the_full_ones(files):
+    full, public = files
     sql = "select * from marts.fct_target_progress order by all"
-    full = query(warehouse / "ghg.duckdb", sql)
-    assert full and query(warehouse / "ghg_public.duckdb", sql) == full
-
-
-def test_no_published_process_total_gives_away_a_suppressed_one(warehouse):
-    """A parent's process CO2 minus its visible children never equals one hidden child."""
-    public = warehouse / "ghg_public.duckdb"
-    rows = query(public, """
-        select r.year, d.parent_code, count(*) filter (where r.process_suppressed) as hidden,
-               bool_or(p.process_suppressed) as parent_hidden
-        from marts.fct_region_year r
-        join marts.dim_region d using (region_code)
-        join marts.fct_region_year p on p.region_code = d.parent_code and p.year = r.year
-        where coalesce(r.co2_process_t, 0) > 0 or r.process_suppressed
-        group by all
-    """)
-    assert rows
-    assert [row for row in rows if row[2] == 1 and not row[3]] == []
-    # and the hidden totals are NULL, never 0
-    assert query(public, "select count(*) from marts.fct_region_year where process_suppressed and "
-                         "(co2_process_t is not null or co2_with_process_t is not null or co2e_t is not null)") == [(0,)]
+    assert query(full, sql) == query(public, sql)
+    sql = "select region_code, year, co2_t, energy_consumption_tce, gdp_const_10k_yuan from marts.fct_region_year order by all"
+    assert query(full, sql) == query(public, sql)

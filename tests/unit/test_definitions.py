@@ -131,13 +131,13 @@ def test_inbox_sensor_waits_for_files_still_arriving_and_ignores_partial_copies(
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "a.csv").write_text("x\n1\n")
-    decision = decide(inbox, None, settle_seconds=30)
+    decision = decide(inbox, None, settle=30)
     assert decision.run_key is None and "settle" in decision.reason
     _age(inbox / "a.csv")
-    key = decide(inbox, None, settle_seconds=30).run_key
+    key = decide(inbox, None, settle=30).run_key
     (inbox / "b.csv.part").write_text("half a file")
     (inbox / "~$a.xlsx").write_text("office lock")
-    assert decide(inbox, None, settle_seconds=30).run_key == key
+    assert decide(inbox, None, settle=30).run_key == key
 
 
 def test_failure_alert_lands_in_the_operations_store(tmp_path, monkeypatch):
@@ -173,7 +173,7 @@ def test_every_writing_step_is_in_the_single_writer_pool():
 
     asset_steps = {node.assets_def.node_def.name: node.assets_def.node_def.pool for node in defs.resolve_asset_graph().asset_nodes}
     assert set(asset_steps) == {"ingest_enterprise_reports", "ingest_energy_statistics", "ingest_exchange_prices",
-                                "raw__quarantine", "ghg_dbt_assets", "warehouse__ghg"}
+                                "raw_registers", "raw__previous_publication_coverage", "ghg_dbt_assets", "warehouse__ghg"}
     assert set(asset_steps.values()) == {WRITER_POOL}
     backfill = defs.resolve_job_def("backfill_years")
     assert {node.definition.pool for node in backfill.nodes} == {WRITER_POOL}

@@ -9,7 +9,13 @@
 --   yoy_change           |CO2 / last year's authoritative CO2 − 1| > enterprise_yoy_change_threshold (30 %)
 --   peer_outlier         |z| of ln(CO2) among the sector's authoritative reports of the year
 --                        > enterprise_peer_z_threshold (3); sectors with fewer than 5 reports are not scored
+--   incomplete_report    the delivery in force had lines the reader quarantined (a unit slip, a
+--                        negative amount…): the version's totals are short by those lines
+--   lines_missing_vs_previous  a corrected re-delivery lacks lines the delivery it replaced had
+--   stated_total_mismatch the report's own total (汇总 sheet or 合计 rows) differs from the sum of
+--                        its lines' reported CO2 by more than enterprise_stated_total_tolerance_fraction (1 %)
 {%- set line_tol = var('enterprise_line_tolerance_fraction') %}
+{%- set stated_tol = var('enterprise_stated_total_tolerance_fraction') %}
 {%- set yoy = var('enterprise_yoy_change_threshold') %}
 {%- set peer_z = var('enterprise_peer_z_threshold') %}
 with
@@ -81,6 +87,15 @@ authoritative as (
     select credit_code, year, sector_code, co2_t from ranked where is_authoritative
 ),
 
+-- what the reader made of the delivery in force of each version (one per version)
+deliveries as (
+    select
+        credit_code, report_year, data_status, lines_quarantined, lines_missing_vs_previous,
+        stated_total_co2_t, reported_lines_co2_t
+    from {{ ref('stg_raw__enterprise_report_deliveries') }}
+    where delivery_status = 'in_force'
+),
+
 peer_stats as (
     select sector_code, year, avg(ln(co2_t)) as mean_ln, stddev_samp(ln(co2_t)) as sd_ln, count(*) as n
     from authoritative where co2_t > 0
@@ -95,7 +110,11 @@ scored as (
         case when peer_stats.n >= 5 and ranked.co2_t > 0
              then {{ safe_divide('ln(ranked.co2_t) - peer_stats.mean_ln', 'peer_stats.sd_ln') }} end as peer_z,
         coalesce(line_slips.unit_slip_x1000, false)                    as unit_slip_x1000,
-        coalesce(line_slips.unit_slip_x10000, false)                   as unit_slip_x10000
+        coalesce(line_slips.unit_slip_x10000, false)                   as unit_slip_x10000,
+        cast(coalesce(deliveries.lines_quarantined, 0) as integer)     as quarantined_lines_count,
+        deliveries.lines_missing_vs_previous,
+        deliveries.stated_total_co2_t,
+        deliveries.reported_lines_co2_t
     from ranked
     left join authoritative as previous
         on previous.credit_code = ranked.credit_code and previous.year = ranked.year - 1
@@ -104,6 +123,9 @@ scored as (
     left join line_slips
         on line_slips.credit_code = ranked.credit_code and line_slips.report_year = ranked.year
        and line_slips.data_status = ranked.data_status
+    left join deliveries
+        on deliveries.credit_code = ranked.credit_code and deliveries.report_year = ranked.year
+       and deliveries.data_status = ranked.data_status
 )
 
 select
@@ -113,6 +135,10 @@ select
         case when unit_slip_x1000 then 'unit_slip_x1000' end,
         case when unit_slip_x10000 then 'unit_slip_x10000' end,
         case when abs(yoy_ratio - 1) > {{ yoy }} then 'yoy_change' end,
-        case when abs(peer_z) > {{ peer_z }} then 'peer_outlier' end
+        case when abs(peer_z) > {{ peer_z }} then 'peer_outlier' end,
+        case when quarantined_lines_count > 0 then 'incomplete_report' end,
+        case when lines_missing_vs_previous is not null then 'lines_missing_vs_previous' end,
+        case when abs(stated_total_co2_t - coalesce(reported_lines_co2_t, 0)) > {{ stated_tol }} * abs(stated_total_co2_t)
+             then 'stated_total_mismatch' end
     ], lambda x: x is not null) as review_flag_list
 from scored

@@ -42,7 +42,10 @@ select
     end                                                                  as factor_basis,
     v.factor_set,
     array_to_string(f.flags, '|')                                        as review_flags,
-    cast(len(f.flags) as integer)                                        as review_flag_count
+    cast(len(f.flags) as integer)                                        as review_flag_count,
+    v.quarantined_lines_count,
+    v.lines_missing_vs_previous,
+    v.stated_total_co2_t
 from versions as v
 join year_flags as f on f.credit_code = v.credit_code and f.year = v.year
 where v.is_authoritative

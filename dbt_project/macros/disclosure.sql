@@ -1,0 +1,17 @@
+{#
+  The confidentiality rule of DOMAIN.md, in one place: an aggregate of fewer than
+  var('disclosure_min_enterprises') enterprises, or one in which a single enterprise holds more
+  than var('disclosure_dominance_share') of a published value, is suppressed.
+  enterprise_count: SQL for the number of enterprises in the cell;
+  value_pairs: [(total SQL, largest enterprise's SQL), ...] — every value the cell publishes.
+  Returns the reason ('fewer_than_3_enterprises', 'dominant_enterprise_over_80pct') or null.
+#}
+{% macro disclosure_primary_reason(enterprise_count, value_pairs) -%}
+    case
+        when {{ enterprise_count }} < {{ var('disclosure_min_enterprises') }} then 'fewer_than_3_enterprises'
+        {%- for total, largest in value_pairs %}
+        when {{ total }} > 0 and {{ largest }} > {{ var('disclosure_dominance_share') }} * {{ total }}
+            then 'dominant_enterprise_over_80pct'
+        {%- endfor %}
+    end
+{%- endmacro %}

@@ -1,0 +1,53 @@
+{#
+  Blocking test for every public model: no text column may contain a credit code, an enterprise
+  name, or the name of an input file (full relative path or base name; enterprise workbooks are
+  often named after the credit code). The public models are column allow-lists already; this
+  catches a value that slips into an allowed column (a name pasted into a code, a file name in a
+  label). Strings shorter than 4 characters are not searched for (they would match anything).
+#}
+{% test no_confidential_text(model) %}
+{%- set text_columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.is_string() -%}{%- do text_columns.append(column.name) -%}{%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+with
+
+confidential as (
+    select distinct upper(needle) as needle from (
+        select credit_code as needle from {{ source('raw', 'enterprise_report_lines') }}
+        union all select enterprise_name from {{ source('raw', 'enterprise_report_lines') }}
+        union all select source_file from {{ source('raw', 'enterprise_report_lines') }}
+        union all select credit_code from {{ source('raw', 'enterprise_report_deliveries') }}
+        union all select source_file from {{ source('raw', 'source_files') }}
+        union all select source_file from {{ source('raw', 'quarantine') }}
+    ) as strings
+    where needle is not null and length(needle) >= 4
+),
+
+-- base names of the files too (…/workbooks/2020/91620100MA7XXXXXXX.xlsx → 91620100MA7XXXXXXX.xlsx)
+needles as (
+    select needle from confidential
+    union
+    select regexp_extract(needle, '[^/]+$') from confidential
+    where regexp_extract(needle, '[^/]+$') <> '' and length(regexp_extract(needle, '[^/]+$')) >= 4
+),
+
+public_text as (
+    {%- if text_columns | length == 0 %}
+    select cast(null as varchar) as column_name, cast(null as varchar) as value where false
+    {%- else %}
+    {#- distinct values first: text columns hold codes, few distinct values over many rows #}
+    {%- for name in text_columns %}
+    select distinct '{{ name }}' as column_name, upper(cast({{ adapter.quote(name) }} as varchar)) as value
+    from {{ model }} where {{ adapter.quote(name) }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+    {%- endif %}
+)
+
+select public_text.column_name, needles.needle
+from public_text
+inner join needles on contains(public_text.value, needles.needle)
+{% endtest %}

@@ -1,0 +1,79 @@
+-- Every additive relation among enterprise-derived cells that the public warehouse publishes,
+-- one row per (relation, member). is_total marks the member that equals the sum of the others.
+--   hierarchy|<measure>|<year>|<R>  R's total = its child regions' totals + R's not-allocated member
+--   breakdown|<measure>|<year>|<P>  a province's total = its sector (or process) cells
+--   market|<year>|<P>               enterprise_co2 = market_co2 + non_market_co2 (the same
+--                                   quantity in two tables: agg_enterprise_emissions and
+--                                   fct_market_coverage)
+-- Only cells with at least one enterprise exist; an absent cell is a known zero.
+with
+
+cells as (
+    select cell_key, measure, year, region_code, region_scope, breakdown_code
+    from {{ ref('int_disclosure_cells') }}
+),
+
+regions as (
+    select region_code, level, parent_code from {{ ref('stg_reference__regions') }}
+),
+
+region_totals as (
+    select cells.*, regions.level, regions.parent_code
+    from cells
+    inner join regions on regions.region_code = cells.region_code
+    where cells.region_scope = 'total' and cells.breakdown_code = 'all'
+      and cells.measure in ('enterprise_co2', 'process_co2')
+),
+
+-- the parts of each region's total: its child regions' totals and its not-allocated member
+hierarchy_parts as (
+    select measure, year, parent_code as region_code, cell_key
+    from region_totals
+    where parent_code is not null
+    union all
+    select measure, year, region_code, cell_key
+    from cells
+    where region_scope = 'not_allocated_below'
+),
+
+hierarchy as (
+    select
+        'hierarchy|' || measure || '|' || cast(year as varchar) || '|' || region_code as relation_id,
+        cell_key,
+        false as is_total
+    from hierarchy_parts
+    union all
+    -- the total itself (it exists whenever a part does: every part's enterprises are in it)
+    select distinct
+        'hierarchy|' || parts.measure || '|' || cast(parts.year as varchar) || '|' || parts.region_code,
+        total.cell_key,
+        true
+    from hierarchy_parts as parts
+    inner join region_totals as total
+        on total.measure = parts.measure and total.year = parts.year and total.region_code = parts.region_code
+),
+
+breakdown as (
+    select
+        'breakdown|' || cells.measure || '|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        cells.cell_key,
+        cells.breakdown_code = 'all' as is_total
+    from cells
+    inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
+    where cells.region_scope = 'total' and cells.measure in ('enterprise_co2', 'process_co2')
+),
+
+market as (
+    select
+        'market|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        cells.cell_key,
+        cells.measure = 'enterprise_co2' as is_total
+    from cells
+    inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
+    where cells.region_scope = 'total' and cells.breakdown_code = 'all'
+      and cells.measure in ('enterprise_co2', 'market_co2', 'non_market_co2')
+)
+
+select * from hierarchy
+union all select * from breakdown
+union all select * from market

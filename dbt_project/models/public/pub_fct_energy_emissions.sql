@@ -1,0 +1,81 @@
+-- fct_energy_emissions for the public warehouse: every combustion row (energy statistics) and the
+-- industrial process rows: at province level one row per process (the process_co2 breakdown cells
+-- of int_disclosure_suppression); below the province one row 'process_total' with the region's
+-- process total (the same cell as fct_region_year.co2_process_t). A region × process table below
+-- the province would add a second dimension whose cross sums could narrow a hidden cell down
+-- (docs/methodology.md, "The public warehouse"). So, as in the full warehouse, a region's rows sum
+-- to its combustion plus process CO2.
+with
+
+combustion as (
+    select * from {{ ref('fct_energy_emissions') }}
+    where not is_process
+),
+
+provinces as (
+    select region_code from {{ ref('stg_reference__regions') }} where level = 'province'
+),
+
+process as (
+    -- the province's split by process
+    select cells.*, cells.breakdown_code as sector_code
+    from {{ ref('int_disclosure_suppression') }} as cells
+    inner join provinces on provinces.region_code = cells.region_code
+    where cells.measure = 'process_co2' and cells.region_scope = 'total' and cells.breakdown_code <> 'all'
+      and cells.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
+    union all
+    -- every other region's process total
+    select cells.*, 'process_total' as sector_code
+    from {{ ref('int_disclosure_suppression') }} as cells
+    left join provinces on provinces.region_code = cells.region_code
+    where provinces.region_code is null
+      and cells.measure = 'process_co2' and cells.region_scope = 'total' and cells.breakdown_code = 'all'
+      and cells.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
+)
+
+select
+    region_code,
+    year,
+    sector_code,
+    fuel_code,
+    is_process,
+    activity_value,
+    activity_unit,
+    energy_tce,
+    electricity_method,
+    co2_t,
+    ch4_t,
+    n2o_t,
+    co2e_t,
+    factor_set,
+    gwp_set,
+    factor_source,
+    false                                                           as suppressed,
+    cast(null as varchar)                                           as suppression_reason,
+    cast(null as integer)                                           as incomplete_reports_count
+from combustion
+
+union all
+
+select
+    region_code,
+    year,
+    sector_code,
+    'none'                                                          as fuel_code,
+    true                                                            as is_process,
+    case when suppressed then null else activity_value end          as activity_value,
+    activity_unit,
+    cast(null as double)                                            as energy_tce,
+    '{{ var("electricity_method") }}'                               as electricity_method,
+    case when suppressed then null else co2_t end                   as co2_t,
+    cast(null as double)                                            as ch4_t,
+    cast(null as double)                                            as n2o_t,
+    -- process lines carry CO2 only, so their CO2e is their CO2
+    case when suppressed then null else co2_t end                   as co2e_t,
+    '{{ var("factor_set") }}'                                       as factor_set,
+    '{{ var("gwp_set") }}'                                          as gwp_set,
+    'enterprise_report_emission_factor'                             as factor_source,
+    suppressed,
+    suppression_reason,
+    case when suppressed then null else incomplete_reports_count end as incomplete_reports_count
+from process

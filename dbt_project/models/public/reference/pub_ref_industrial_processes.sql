@@ -1,0 +1,3 @@
+-- ref_industrial_processes for the public warehouse: project reference data with its sources, nothing from an
+-- input file. The allow-list is the enforced contract in pub_ref_industrial_processes.yml.
+select * from {{ ref('ref_industrial_processes') }}

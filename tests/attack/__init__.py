@@ -1,0 +1,1 @@
+"""Red-team tooling: an independent attack on the public warehouse file (see public_attack)."""
