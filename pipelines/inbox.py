@@ -76,20 +76,41 @@ def wait_until_settled(
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, tuple[int, int]]:
-    """Wait until no file (of the folder) was modified within `settle` seconds; return the snapshot.
+    """Wait until no file (of the folder) is still changing; return the snapshot.
 
-    Raises InboxNotSettled naming the files when they are still changing after `max_wait`.
+    A file is settled when it was last modified at least `settle` seconds ago. A modification time
+    in the future (a share whose clock runs ahead) says nothing about age: such a file is settled
+    once it has stayed the same (size and time) for `settle` seconds of watching. Raises
+    InboxNotSettled naming the files when some are still changing after `max_wait`.
     """
     settle = settle_seconds() if settle is None else settle
     max_wait = max_wait_seconds() if max_wait is None else max_wait
-    deadline = clock() + max_wait
+    if settle <= 0:
+        return snapshot(inbox, folder)
+    started = clock()
+    deadline = started + max_wait
+    unchanged_since: dict[str, tuple[tuple[int, int], float]] = {}  # future-dated files: first seen as they are
     told = False
     while True:
         now = clock()
         current = snapshot(inbox, folder)
-        young = sorted(name for name, (_, mtime) in current.items() if now - mtime / 1e9 < settle)
-        if not young:
+        waiting: dict[str, float] = {}  # file → when it will have settled
+        for name, state in current.items():
+            age = now - state[1] / 1e9
+            if age >= settle:
+                continue
+            if age < 0:
+                seen = unchanged_since.get(name)
+                if seen is None or seen[0] != state:
+                    unchanged_since[name] = seen = (state, now)
+                if now - seen[1] >= settle:
+                    continue
+                waiting[name] = seen[1] + settle
+            else:
+                waiting[name] = now + settle - age
+        if not waiting:
             return current
+        young = sorted(waiting)
         if now >= deadline:
             raise InboxNotSettled(
                 f"{len(young)} file(s) still being written after {max_wait:.0f} s, so none was read: "
@@ -98,8 +119,7 @@ def wait_until_settled(
         if log and not told:
             log(f"waiting for {len(young)} file(s) modified in the last {settle:.0f} s to settle: {', '.join(young[:5])}")
             told = True
-        newest = max(current[name][1] for name in young) / 1e9
-        sleep(max(0.05, min(newest + settle - now, deadline - now, 5.0)))
+        sleep(max(0.05, min(max(waiting.values()) - now, deadline - now, 5.0)))
 
 
 def changed_since(before: Snapshot, inbox: Path, folder: str | None = None) -> list[str]:

@@ -71,7 +71,9 @@ def decide(inbox: Path, cursor: str | None, now: float | None = None, settle: fl
     files = inbox_files(inbox)
     if not files:
         return InboxDecision(None, cursor, f"inbox {inbox} is empty")
-    arriving = [path for path in files if now - path.stat().st_mtime < settle]
+    # A future modification time (a share's clock running ahead) says nothing about age: the run's
+    # own ingestion step watches such files until they stay the same (pipelines/inbox.py).
+    arriving = [path for path in files if 0 <= now - path.stat().st_mtime < settle]
     if arriving:
         return InboxDecision(None, cursor, f"{len(arriving)} file(s) modified in the last {settle:.0f} s; waiting for them to settle")
     fingerprint = inbox_fingerprint(inbox)

@@ -65,6 +65,18 @@ def test_a_file_still_growing_after_the_longest_wait_stops_the_read(tmp_path):
                                  sleep=sleep_while_the_copy_goes_on)
 
 
+def test_a_future_modification_time_settles_once_the_file_stays_the_same(tmp_path):
+    """A share whose clock runs ahead: the file's time is an hour in the future. Its age says
+    nothing, so it is watched for the settle time; unchanged, it is read."""
+    now = time.time()
+    _write(tmp_path / "exchange_prices" / "a.csv", "x\n", now + 3600)
+    clock = FakeClock(now)
+    inbox.wait_until_settled(tmp_path, "exchange_prices", settle=30, max_wait=600, clock=clock.time, sleep=clock.sleep)
+    assert 30 - 1e-6 <= sum(clock.slept) <= 35
+    # With no settle time (tests, or an office that turns the wait off) nothing waits at all.
+    assert inbox.wait_until_settled(tmp_path, "exchange_prices", settle=0, max_wait=0) == inbox.snapshot(tmp_path, "exchange_prices")
+
+
 def test_partial_copies_and_office_lock_files_are_not_inputs(tmp_path):
     now = time.time()
     for name in ("a.csv.part", "~$b.xlsx", ".hidden.csv", "c.crdownload"):
