@@ -1,6 +1,6 @@
 """Who is looking, and therefore which warehouse file the session may open.
 
-Three roles (DOMAIN.md, confidentiality):
+Three roles (enterprise data is confidential: docs/methodology.md, "The public warehouse"):
 - leader: aggregates only. The session opens warehouse/ghg_public.duckdb, which holds no
   enterprise rows at all, so no page and no query parameter can show an enterprise name or code.
 - officer, analyst: authorised; they read the full warehouse (enterprise reports, compliance).

@@ -37,6 +37,10 @@ STATUS_ICONS = {
 }
 CHART_STATUS_COLOURS = {"green": "#1e8e3e", "yellow": "#f2b705", "red": "#d93025", "no_data": "#9aa0a6"}
 
+# 万 (10⁴), the one display scale of every page: the warehouse stores t, tce, yuan and 10k yuan;
+# pages show 万吨 (t / PER_TEN_THOUSAND), 万吨标准煤, 万元 and 亿元 (10k yuan / PER_TEN_THOUSAND).
+PER_TEN_THOUSAND = 10_000
+
 REGION_KEY = "region_code"  # shared by every page: a city picked on one page stays picked on the next
 PROVINCE_DEFAULT = "620000"  # Gansu, the province this deployment serves first
 
@@ -201,7 +205,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str, headers: Mapping[str, st
 
 
 def regions() -> pd.DataFrame:
-    """Every region of the warehouse: code, names, level, parent, province (marts.dim_region)."""
+    """Every region of the warehouse: code, names, level, parent, province and the chain of
+    ancestors from its province (marts.dim_region, marts.dim_region_ancestors)."""
     return fetch(queries.REGIONS)
 
 
@@ -228,7 +233,7 @@ def region_picker(key: str, default: str = PROVINCE_DEFAULT, provinces: tuple[st
         st.info(t("no_regions"))
         st.stop()
 
-    chain = _ancestors(wanted, by_code)  # [province, city?, county?]
+    chain = ancestor_chain(wanted, by_code)  # [province, city?, county?]
     province_options = sorted(
         code for code, row in by_code.items()
         if row["level"] == "province" and (provinces is None or code in provinces)
@@ -269,13 +274,8 @@ def region_picker(key: str, default: str = PROVINCE_DEFAULT, provinces: tuple[st
     return chosen
 
 
-def _ancestors(code: str, by_code: Mapping[str, Mapping[str, object]]) -> list[str]:
-    chain = [code]
-    seen = {code}
-    while True:
-        parent = by_code.get(chain[0], {}).get("parent_code")
-        if is_missing(parent) or parent not in by_code or parent in seen:
-            break
-        chain.insert(0, str(parent))
-        seen.add(str(parent))
-    return chain
+def ancestor_chain(code: str, by_code: Mapping[str, Mapping[str, object]]) -> list[str]:
+    """[province, city?, county?] down to code (REGIONS.ancestor_codes: marts.dim_region_ancestors,
+    the hierarchy as dbt walks it); [code] when the code is unknown."""
+    chain = by_code.get(code, {}).get("ancestor_codes")
+    return [str(c) for c in chain] if chain is not None and len(chain) else [code]

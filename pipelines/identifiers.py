@@ -50,6 +50,3 @@ def credit_code_problem(code: str | None) -> str | None:
         return f"credit code {code!r} fails the GB 32100 check character (expected {expected!r})"
     return None
 
-
-def is_region_code(code: str | None) -> bool:
-    return code is not None and len(code) == 6 and code.isdigit()

@@ -35,5 +35,5 @@ def build_dir() -> Path:
 
 
 def public_path() -> Path:
-    """The public warehouse: aggregates only, small cells suppressed (see DOMAIN.md)."""
+    """The public warehouse: aggregates only, small cells suppressed (docs/methodology.md, "The public warehouse and confidentiality")."""
     return warehouse_dir() / "ghg_public.duckdb"

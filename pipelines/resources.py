@@ -1,25 +1,29 @@
-"""Dagster resources: where the inbox and the warehouse are, and the one-writer rule."""
-
+"""Dagster resources: where the inbox and the warehouse are, the one-writer rule, and the dbt
+profile of a run."""
 
 from pathlib import Path
 from typing import IO
 
+import yaml
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines import paths, publication
-from pipelines.warehouse import build_path
+from pipelines import partitions, paths, publication
+from pipelines.warehouse import build_path, seed_from_publication
 from pipelines.writer_lock import acquire, lock_path, release
 
 # Dagster-launched runs (schedule, sensor, UI, backfill) wait this long for a build that holds
 # the lock (a hand-started `ghg build`); `ghg build` itself sets 0 and says who holds it.
 DEFAULT_LOCK_WAIT_SECONDS = 6 * 3600
+PROFILE, TARGET = "ghg", "dev"  # dbt_project/profiles.yml
 
 
 class WarehouseResource(ConfigurableResource):
     """Locations of the inbox, the per-run build files and the publication — and, for the whole
     run, the writer lock (pipelines/writer_lock.py): taken when the run starts, before its first
-    step, released when it ends, so no two runs of any launch path build or publish at once.
+    step, released when it ends, so no two runs of any launch path build or publish at once. A
+    year backfill's build file starts as a copy of the published full warehouse
+    (pipelines/partitions.py), made here, under the lock, before any step writes into it.
 
     Empty strings mean the defaults of pipelines.paths (themselves movable by the
     GHG_INBOX_DIR and GHG_WAREHOUSE_DIR environment variables).
@@ -41,6 +45,10 @@ class WarehouseResource(ConfigurableResource):
             what=what,
             on_wait=(lambda message: log.warning(message)) if log else None,
         )
+        if run is not None and partitions.reload_year(run.tags.get("dagster/partition")) is not None:
+            build_file = self.build_file(run.run_id)
+            if not build_file.exists():  # a retried run keeps what its first attempt reloaded
+                seed_from_publication(self.published_file(), build_file)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._lock is not None:
@@ -59,3 +67,14 @@ class WarehouseResource(ConfigurableResource):
     def published_file(self) -> Path:
         """The full warehouse of the current publication (resolved through `current`)."""
         return publication.published_file(self.root(), "full")
+
+    def dbt_profiles_dir(self, run_id: str) -> Path:
+        """A profiles.yml for this run's dbt: the project's own (dbt_project/profiles.yml), with the
+        database path set to this run's build file — instead of a process-wide environment
+        variable, which two runs in one process (a multi-year backfill) would share."""
+        profile = yaml.safe_load((paths.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+        profile[PROFILE]["outputs"][TARGET]["path"] = str(self.build_file(run_id))
+        folder = self.root() / publication.BUILD_FOLDER / f"{run_id}.dbt"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "profiles.yml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+        return folder

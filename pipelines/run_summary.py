@@ -45,13 +45,13 @@ def _ingestion_details(build_file: Path) -> list[dict]:
     """Rows loaded per raw table and quarantined per family and reason, from the build file."""
     if not build_file.exists():
         return []
-    from pipelines.assets.ingestion import FAMILIES
+    from pipelines.ingest.families import FAMILIES
 
     details: list[dict] = []
     with duckdb.connect(str(build_file), read_only=True) as con:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'").fetchall()}
-        for family, (_, family_tables) in FAMILIES.items():
-            for table in family_tables:
+        for family, registered in FAMILIES.items():
+            for table in registered.tables:
                 # The deliveries register describes the report lines; it adds no rows of data.
                 if table in tables and table != "enterprise_report_deliveries":
                     rows = con.execute(f'SELECT count(*) FROM raw."{table}"').fetchone()[0]

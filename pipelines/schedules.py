@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
+from pipelines.partitions import FULL
 from pipelines.writer_lock import writer_busy
 
 NIGHTLY_CRON = "0 2 * * *"
@@ -24,4 +25,4 @@ def nightly_build_schedule(context: ScheduleEvaluationContext):
         # A build started by hand (`ghg build`) is still writing; the queue's ghg/writer limit
         # covers runs Dagster launched, the lock covers the rest.
         return SkipReason("another build holds the writer lock; tonight's build is skipped")
-    return RunRequest(run_key=None, tags={"ghg/trigger": "schedule"})
+    return RunRequest(run_key=None, partition_key=FULL, tags={"ghg/trigger": "schedule"})

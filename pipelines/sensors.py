@@ -28,6 +28,7 @@ from dagster import (
 from pipelines import paths
 from pipelines.alerts import record_alert
 from pipelines.inbox import inbox_files, settle_seconds
+from pipelines.partitions import FULL
 # On a server that runs unattended, set GHG_INBOX_SENSOR=on in the daemon's environment (or
 # start the sensor once in the UI / `dagster sensor start inbox_sensor`; the instance keeps it).
 # Off by default so that `make dagster` on a developer's machine does not start a build of
@@ -97,7 +98,7 @@ def inbox_sensor(context: SensorEvaluationContext):
     # Dagster also refuses a second run with the same run_key, so a renamed copy of an
     # already-loaded set of files can never start a second load even if the cursor is reset.
     return SensorResult(
-        run_requests=[RunRequest(run_key=decision.run_key, tags={"ghg/trigger": "inbox_sensor"})],
+        run_requests=[RunRequest(run_key=decision.run_key, partition_key=FULL, tags={"ghg/trigger": "inbox_sensor"})],
         cursor=decision.cursor,
     )
 

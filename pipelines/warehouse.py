@@ -9,6 +9,7 @@ pipelines/publication.py make it (and the public file copied from it) the publis
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -60,3 +61,42 @@ def replace_rows(db_path: Path, schema: str, table: str, frame: pl.DataFrame, ke
         (f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM incoming_frame', []),
     )
     return frame.height
+
+
+class NothingPublished(RuntimeError):
+    """A year backfill builds on the published warehouse; there is none yet."""
+
+
+def seed_from_publication(published: Path, build_file: Path) -> Path:
+    """Start a year backfill's build file as a copy of the published full warehouse (which is only
+    ever read: generations never change after publication, so a plain copy is a whole version)."""
+    if not published.exists():
+        raise NothingPublished(
+            f"{published} does not exist: a year backfill builds on the published warehouse; run the full build "
+            "(`ghg build`) first"
+        )
+    build_file.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (build_file, build_file.with_name(build_file.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(published, build_file)
+    return build_file
+
+
+def replace_year_rows(db_path: Path, schema: str, table: str, frame: pl.DataFrame, column: str, years: list[int]) -> tuple[int, int]:
+    """Delete the years' rows of schema.table and insert frame's rows of those years; returns
+    (deleted, inserted). The table is then rewritten in one sorted order: the marts sum floats in
+    scan order, so the same rows in the same order give the same marts to the last bit, and a
+    backfill run twice publishes identical tables."""
+    years = sorted({int(year) for year in years})
+    rows = frame.filter(pl.col(column).is_in(years))
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("BEGIN")
+        deleted = con.execute(
+            f'DELETE FROM "{schema}"."{table}" WHERE "{column}" IN (SELECT unnest(?::INTEGER[]))', [years]
+        ).fetchall()[0][0]
+        con.register("year_rows", rows.to_arrow())
+        con.execute(f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM year_rows')
+        con.unregister("year_rows")
+        con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM "{schema}"."{table}" ORDER BY ALL')
+        con.execute("COMMIT")
+    return deleted, rows.height

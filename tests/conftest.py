@@ -28,21 +28,30 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
-    """The folder of one nightly build of the bundled sample, shared by every test that only reads it.
+    """The folder of one nightly build of the bundled sample, shared READ-ONLY by every test that
+    reads it — and by both pytest-xdist workers: the first to need it builds it under a file lock
+    in the session's shared temporary folder, the other waits for it and reuses it.
 
-    One build takes about a minute; modules that need their own inbox or mutate the result build
-    their own. GHG_TEST_SAMPLE_WAREHOUSE names an already built folder instead (for quick local
-    iterations only; CI leaves it unset so the build itself is tested).
+    Modules that need their own inbox, or that change the result, copy it or build their own.
+    GHG_TEST_SAMPLE_WAREHOUSE names an already built folder instead (for quick local iterations
+    only; CI leaves it unset so the build itself is tested).
     """
     prebuilt = os.environ.get("GHG_TEST_SAMPLE_WAREHOUSE")
     if prebuilt:
         folder = Path(prebuilt)
         assert (folder / "ghg.duckdb").exists(), f"GHG_TEST_SAMPLE_WAREHOUSE={prebuilt} holds no ghg.duckdb"
         return folder
+    from filelock import FileLock
+
     from pipelines.paths import SAMPLE_DIR
     from tests.integration.build_helpers import run_nightly_build
 
-    folder = tmp_path_factory.mktemp("sample_warehouse")
-    result = run_nightly_build(SAMPLE_DIR, folder)
-    assert result.success, "the nightly build failed on the bundled sample"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder both workers' temporary folders live in
+    folder = shared / "sample_warehouse"
+    with FileLock(str(shared / "sample_warehouse.lock")):
+        if not (folder / "ghg.duckdb").exists():
+            result = run_nightly_build(SAMPLE_DIR, folder)
+            assert result.success, "the nightly build failed on the bundled sample"
     return folder

@@ -29,7 +29,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboards import auth, components, queries
-from dashboards.components import chart_text, downloads, fetch, localized, name_text, plain
+from dashboards.components import PER_TEN_THOUSAND, chart_text, downloads, fetch, localized, name_text, plain
 from dashboards.i18n import code_label, current_language, is_missing, percent, t, text
 
 TRADE_TYPES = ("auction", "block")
@@ -246,7 +246,7 @@ def monthly_table(monthly: pd.DataFrame, trade_type: str, first: dt.date, last: 
     table = pd.DataFrame({
         "vwap": frame[f"{trade_type}_vwap"].where(volume.notna()),
         "volume_t": volume,
-        "turnover_10k_yuan": (frame[f"{trade_type}_turnover_yuan"] / 1e4).where(volume.notna()),
+        "turnover_10k_yuan": (frame[f"{trade_type}_turnover_yuan"] / PER_TEN_THOUSAND).where(volume.notna()),
         # Trading days are counted for auction trades only (fct_market_monthly.auction_trading_days).
         "trading_days": frame["auction_trading_days"].where(volume.notna()),
     }).reindex(months)
@@ -397,7 +397,7 @@ def with_type(frame: pd.DataFrame, trade_type: str) -> pd.DataFrame:
     """Volume, turnover (万元) and VWAP of one trade type from the summed columns; no volume → NaN."""
     volume = frame[f"{trade_type}_volume_t"].where(frame[f"{trade_type}_volume_t"] > 0)
     turnover = frame[f"{trade_type}_turnover_yuan"].where(volume.notna())
-    return frame.assign(volume_t=volume, turnover_10k_yuan=turnover / 1e4, vwap=turnover / volume)
+    return frame.assign(volume_t=volume, turnover_10k_yuan=turnover / PER_TEN_THOUSAND, vwap=turnover / volume)
 
 
 def _comparison(exchanges: pd.DataFrame, names: dict[str, str], trade_type: str) -> None:

@@ -7,8 +7,9 @@ path and the green/yellow/red/no-data status; a one-line count summary says how 
 a table lists them all (CSV/Excel), and each card leads to the indicator's detail page.
 The two headline intensity indicators also get their path over the plan period.
 
-Only marts.fct_target_progress, marts.dim_region and reference.ref_indicators are read (all in
-the leader's public file); no query touches enterprise data. Ratios are fractions in the
+Only marts.fct_target_progress and marts.dim_region are read (both in the leader's public file);
+no query touches enterprise data. The indicators' categories, display units and the plan's order
+are columns of fct_target_progress (dbt seeds), never restated here. Ratios are fractions in the
 warehouse and percent on screen, gaps of ratios are percentage points, absolute quantities are
 scaled to the unit the plan states them in (万吨标准煤, 万公顷, 万立方米). Missing stays missing
 ("—"), never 0. Data strings reach Markdown-rendering elements only through components.plain()
@@ -26,9 +27,9 @@ import streamlit as st
 from dashboards import components, queries
 from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, code_text, name_text, plain, unit_label
 from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
+from dashboards.i18n import table as label_table
 
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
-CATEGORIES = ("overall", "structure", "sector", "sink")
 CARDS_PER_ROW = 3
 DETAIL_PAGE = "page_scripts/indicator.py"
 INDICATOR_KEY = "indicator_code"  # read by the indicator detail page
@@ -177,13 +178,10 @@ def _no_targets(region: str, region_name: str) -> None:
 def suggested_regions(region: str, by_code: Mapping[str, Mapping[str, object]], with_targets: set[str]) -> list[str]:
     """The nearest ancestor of region with targets (a county's city, a city's province); failing
     that, the provinces with targets."""
-    seen = {region}
-    parent = by_code.get(region, {}).get("parent_code")
-    while not is_missing(parent) and parent in by_code and parent not in seen:
-        if parent in with_targets:
-            return [str(parent)]
-        seen.add(str(parent))
-        parent = by_code[parent].get("parent_code")
+    chain = by_code.get(region, {}).get("ancestor_codes")  # province … region (marts.dim_region_ancestors)
+    for ancestor in reversed(list(chain)[:-1] if chain is not None else []):
+        if ancestor in with_targets:
+            return [str(ancestor)]
     return sorted(code for code in with_targets if code in by_code and by_code[code].get("level") == "province")
 
 
@@ -289,14 +287,18 @@ def table_csv(table: pd.DataFrame, lang: str) -> bytes:
     return components.csv_bytes(labelled)
 
 
+def _category_code(category: object) -> str:
+    """The category, or "other" for one without a label (the order itself comes with the rows)."""
+    return str(category) if f"overview_category_{category}" in label_table() else "other"
+
+
 def _category_label(category: object) -> str:
-    code = category if category in CATEGORIES else "other"
-    return t(f"overview_category_{code}")
+    return t(f"overview_category_{_category_code(category)}")
 
 
 def _card_grid(cards: pd.DataFrame, region: str, year: int) -> None:
-    """The cards, grouped by the plan's categories, CARDS_PER_ROW to a row."""
-    categories = [category if category in CATEGORIES else "other" for category in cards["category"]]
+    """The cards, grouped by the plan's categories in the order of the rows, CARDS_PER_ROW to a row."""
+    categories = [_category_code(category) for category in cards["category"]]
     for category in dict.fromkeys(categories):
         rows = [row for row, cat in zip(cards.to_dict("records"), categories) if cat == category]
         st.subheader(_category_label(category))

@@ -2,7 +2,7 @@
 which rows were set aside and why.
 
 Sources: the operations store (warehouse/operations.duckdb: ops.run_summary, ops.run_summary_detail,
-and when they exist ops.alerts and ops.build_runs; see pipelines/run_summary.py, alerts.py, cli.py)
+and when they exist ops.alerts and ops.build_runs; see pipelines/run_summary.py, alerts.py, cli/build.py)
 and, for authorised roles only, the published warehouse's quarantine register (raw.quarantine).
 
 Confidentiality: the operations store is read in every role, but its quarantine reasons and run

@@ -7,10 +7,10 @@ A region without subdivisions (a county, or 嘉峪关 which has no counties) is 
 regions at its level, outlined.
 
 The default metric is the reduction in CO2 per unit of GDP vs the base year of the five-year
-plan the year falls in (2016–2020 → 2015): 1 − carbon_intensity(year) ÷ carbon_intensity(base),
-computed in SQL from marts.fct_region_year for every region. That is the assessment's own formula
-(fct_target_progress.actual_value gives the same figure where a target exists), and computing it
-here gives counties, which have no targets, a value too; the target status comes from
+plan the year falls in (2016–2020 → 2015), read from marts.fct_region_intensity_progress: dbt
+computes it for every region with data, counties without targets included, with the assessment's
+own formula (fct_target_progress.actual_value gives the same figure where a target exists), and
+takes the plan's base year from the seed ref_plan_periods. The target status comes from
 fct_target_progress where a target exists.
 
 Outlines come from dashboards/maps through dashboards.geo (offline; no map tiles). Every table
@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth, components, geo, queries, warehouse
-from dashboards.components import plain
+from dashboards.components import PER_TEN_THOUSAND, plain
 from dashboards.i18n import code_label, current_language, is_missing, percent, t, text
 
 PICKER_KEY = "regions_picker"
@@ -39,9 +39,12 @@ MAP_KEY = "regions_map"
 # Two click selections: one on the coloured regions, one on the grey (no data) regions drawn below them.
 PICK_WITH_DATA, PICK_WITHOUT_DATA = "regions_pick_data", "regions_pick_missing"
 
+# The base year of the plan a year falls in (marts.fct_region_intensity_progress.plan_base_year),
+# or the missing-value dash where dbt has none for the year.
+BaseYear = int | str
+
 MISSING_COLOUR = "#d9d9d9"
 BORDER_COLOUR, PICKED_BORDER_COLOUR = "#ffffff", "#000000"
-TONNES_PER_10K_TONNES = 10_000  # the page shows CO2 totals in 万吨
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,10 @@ METRICS = {
                "carbon_intensity", "co2_target", "co2_intensity_reduction"),
         Metric("energy_intensity", "energy_intensity", 1, "regions_unit_energy_intensity", 3, False, False,
                "energy_intensity", "energy_target", "energy_intensity_reduction"),
-        Metric("co2_total", "co2_t", 1 / TONNES_PER_10K_TONNES, "regions_unit_co2_total", 1, True, False,
+        Metric("co2_total", "co2_t", 1 / PER_TEN_THOUSAND, "regions_unit_co2_total", 1, True, False,
                "co2_total", None, None),
     )
 }
-DEFAULT_METRIC = "co2_intensity_reduction"
 DEFINITION_KEYS = {
     "co2_intensity_reduction": "regions_definition_reduction",
     "energy_intensity_reduction": "regions_definition_reduction",
@@ -91,20 +93,15 @@ LEVEL_COLUMNS = {
 }
 
 
-def plan_base_year(year: int) -> int:
-    """The base year of the five-year plan a year falls in: 2016–2020 → 2015, 2021–2025 → 2020."""
-    return year - 1 - (year - 1) % 5
-
-
 def metric_name(code: str) -> str:
     return t(f"regions_metric_{code}")
 
 
-def unit(metric: Metric, base_year: int) -> str:
+def unit(metric: Metric, base_year: BaseYear) -> str:
     return t(metric.unit_key, base_year=base_year)
 
 
-def with_unit(code: str, base_year: int) -> str:
+def with_unit(code: str, base_year: BaseYear) -> str:
     """A metric's name with its unit: "单位地区生产总值二氧化碳排放降低率（较2015年，%）"."""
     return t("regions_with_unit", label=metric_name(code), unit=unit(METRICS[code], base_year))
 
@@ -127,7 +124,10 @@ def render() -> None:
     national = st.toggle(t("regions_national_toggle"), key=NATIONAL_KEY)
     picked = None if national else components.region_picker(PICKER_KEY)
 
-    years = [int(year) for year in components.fetch(queries.REGIONS_YEARS)["year"]]
+    # Each year with the base year of the five-year plan it falls in (from dbt, never computed here).
+    year_rows = components.fetch(queries.REGIONS_YEARS)
+    years = [int(year) for year in year_rows["year"]]
+    base_years = {int(row["year"]): row["plan_base_year"] for row in year_rows.to_dict("records")}
     if not years:
         st.info(t("regions_no_data", scope=t("regions_scope_country"), year=t("missing_value")))
         return
@@ -143,7 +143,9 @@ def render() -> None:
         if YEAR_KEY in st.session_state and st.session_state[YEAR_KEY] not in years:
             del st.session_state[YEAR_KEY]  # a republished warehouse no longer has the year chosen earlier
         year = st.selectbox(t("year_select"), years, index=len(years) - 1, key=YEAR_KEY)
-    base_year = plan_base_year(year)
+    plan_base_year = None if is_missing(base_years[year]) else int(base_years[year])  # type: ignore[arg-type]
+    # As labels say it: a year no plan period covers (nothing in dbt for it) shows "—".
+    base_year: BaseYear = t("missing_value") if plan_base_year is None else plan_base_year
     st.caption(t(DEFINITION_KEYS[metric.code], base_year=base_year))
 
     # Whose children are shown: the country's, the picked region's, or (no subdivisions) its parent's.
@@ -154,16 +156,7 @@ def render() -> None:
         parent = None if is_missing(parent_code) else str(parent_code)
     scope = scope_label(parent, by_code, children_of)
 
-    data = components.fetch(queries.REGIONS_CHILDREN, (parent or "", year, base_year, year, year))
-    data["name"] = [components.region_label(row) for row in data.to_dict("records")]
-    if auth.is_authorised():
-        enterprises = components.fetch(queries.REGIONS_CHILD_ENTERPRISES, (year, parent or ""))
-        data = data.merge(enterprises, on="region_code", how="left")
-        if not enterprises.empty:
-            # The year has enterprise reports, so a region without any has none: a true 0. A year
-            # without reports at all stays missing.
-            data[["enterprises_count", "enterprise_co2_t"]] = data[["enterprises_count", "enterprise_co2_t"]].fillna(0)
-    table = ranking(data, metric, base_year)
+    table = ranking(child_rows(parent, year, plan_base_year), metric, base_year)
 
     st.subheader(t("regions_map_heading", scope=plain(scope), year=year))
     parent_level = None if parent is None else str(by_code[parent]["level"])
@@ -193,6 +186,21 @@ def render() -> None:
     residual_section(picked, year, by_code, children_of)
 
 
+def child_rows(parent: str | None, year: int, plan_base_year: int | None) -> pd.DataFrame:
+    """The rows of the regions shown (the parent's children; the provinces when parent is None) for
+    the year, with their display names, and for authorised roles their key-emitter totals."""
+    data = components.fetch(queries.REGIONS_CHILDREN, (parent or "", year, plan_base_year, year, year, year, year))
+    data["name"] = [components.region_label(row) for row in data.to_dict("records")]
+    if auth.is_authorised():
+        enterprises = components.fetch(queries.REGIONS_CHILD_ENTERPRISES, (year, parent or ""))
+        data = data.merge(enterprises, on="region_code", how="left")
+        if not enterprises.empty:
+            # The year has enterprise reports, so a region without any has none: a true 0. A year
+            # without reports at all stays missing.
+            data[["enterprises_count", "enterprise_co2_t"]] = data[["enterprises_count", "enterprise_co2_t"]].fillna(0)
+    return data
+
+
 def scope_label(parent: str | None, by_code: dict, children_of: dict[str, list[str]]) -> str:
     """"甘肃省各市（州）": the parent's name and the level of its children (a municipality's are counties)."""
     if parent is None:
@@ -202,7 +210,7 @@ def scope_label(parent: str | None, by_code: dict, children_of: dict[str, list[s
     return t(key, parent=components.region_label(by_code[parent]))
 
 
-def ranking(data: pd.DataFrame, metric: Metric, base_year: int) -> pd.DataFrame:
+def ranking(data: pd.DataFrame, metric: Metric, base_year: BaseYear) -> pd.DataFrame:
     """The children with the chosen metric in screen units, ranked; missing values last, unranked.
 
     Columns: rank, name, region_code, value, level_year / level_base (a reduction's intensity, or
@@ -215,7 +223,12 @@ def ranking(data: pd.DataFrame, metric: Metric, base_year: int) -> pd.DataFrame:
     year_column, base_column = LEVEL_COLUMNS[metric.level_metric]
     frame["level_year"] = data[year_column].astype("float64") * level.scale
     frame["level_base"] = data[base_column].astype("float64") * level.scale
-    change = frame["level_year"] / frame["level_base"].where(frame["level_base"] != 0) - 1
+    if level.indicator:
+        # An intensity changed by minus its reduction vs the base year, which dbt computes
+        # (fct_region_intensity_progress.reduction_vs_base): the rule is not restated here.
+        change = -data[level.indicator].astype("float64")
+    else:  # a total (CO2): the relative change between the two figures shown
+        change = frame["level_year"] / frame["level_base"].where(frame["level_base"] != 0) - 1
     frame["change_pct"] = (change * 100).round(2)
     if metric.target:
         # A target only speaks to the year's reduction when it counts from the same base year.
@@ -228,14 +241,14 @@ def ranking(data: pd.DataFrame, metric: Metric, base_year: int) -> pd.DataFrame:
         ]
     if "enterprises_count" in data:
         frame["enterprises_count"] = data["enterprises_count"].astype("Int64")
-        frame["enterprise_co2_10k_t"] = (data["enterprise_co2_t"] / TONNES_PER_10K_TONNES).round(2)
+        frame["enterprise_co2_10k_t"] = (data["enterprise_co2_t"] / PER_TEN_THOUSAND).round(2)
     frame = frame.sort_values(["value", "region_code"], ascending=[not metric.descending, True], na_position="last")
     ranks = frame["value"].rank(method="min", ascending=not metric.descending)
     frame.insert(0, "rank", ranks.astype("Int64"))
     return frame.reset_index(drop=True)
 
 
-def ranking_headers(table: pd.DataFrame, metric: Metric, base_year: int, year: int) -> dict[str, str]:
+def ranking_headers(table: pd.DataFrame, metric: Metric, base_year: BaseYear, year: int) -> dict[str, str]:
     """On-screen (and download) headers of the ranking table, each with its unit."""
     level = METRICS[metric.level_metric]
     level_label = with_unit(level.code, base_year)
@@ -265,7 +278,7 @@ def shown_columns(table: pd.DataFrame, metric: Metric) -> list[str]:
     return columns
 
 
-def ranking_section(table: pd.DataFrame, metric: Metric, base_year: int, parent: str | None, year: int) -> None:
+def ranking_section(table: pd.DataFrame, metric: Metric, base_year: BaseYear, parent: str | None, year: int) -> None:
     order = "regions_order_descending" if metric.descending else "regions_order_ascending"
     st.caption(t(order, metric=metric_name(metric.code)))
     columns = shown_columns(table, metric)
@@ -316,7 +329,7 @@ def residual_section(picked: str | None, year: int, by_code: dict, children_of: 
 
     def tonnes(column: str) -> object:
         amount = value(column)
-        return None if is_missing(amount) else float(amount) / TONNES_PER_10K_TONNES  # type: ignore[arg-type]
+        return None if is_missing(amount) else float(amount) / PER_TEN_THOUSAND  # type: ignore[arg-type]
 
     def shown(amount: object, pattern: str = "{:,.1f}") -> str:
         return t("missing_value") if is_missing(amount) else pattern.format(amount)
@@ -379,7 +392,7 @@ def map_features(outlines: list[dict], table: pd.DataFrame, metric: Metric, pick
     return result
 
 
-def map_chart(outlines: list[dict], table: pd.DataFrame, metric: Metric, base_year: int, picked: str | None) -> alt.LayerChart:
+def map_chart(outlines: list[dict], table: pd.DataFrame, metric: Metric, base_year: BaseYear, picked: str | None) -> alt.LayerChart:
     """A choropleth: regions with a value coloured, regions without one grey (and labelled so)."""
     label = with_unit(metric.code, base_year)
     data = alt.Data(values=map_features(outlines, table, metric, picked))
@@ -434,28 +447,20 @@ def _drill() -> None:
         dim = warehouse.query(queries.REGIONS)  # cached; no spinner inside a callback
     except warehouse.WarehouseError:
         return  # the page itself will say what is wrong with the warehouse
-    parents = dict(zip(dim["region_code"], dim["parent_code"]))
-    if code not in parents:
+    by_code = {row["region_code"]: row for row in dim.to_dict("records")}
+    if code not in by_code:
         return
     st.session_state[components.REGION_KEY] = code
     # The picker's boxes are set to the new chain: a box whose state is only deleted keeps showing
     # its old choice in the browser. A "whole region" box is cleared instead (a None written to a
     # select box means "nothing chosen"); it only needs clearing where the box was just shown.
-    chain = picker_chain(code, parents)
+    chain = components.ancestor_chain(code, by_code)[:3]
     for level, value in zip(("province", "city", "county"), chain + [None] * (3 - len(chain))):
         if value is None:
             st.session_state.pop(f"{PICKER_KEY}_{level}", None)
         else:
             st.session_state[f"{PICKER_KEY}_{level}"] = value
     st.session_state[NATIONAL_KEY] = False
-
-
-def picker_chain(code: str, parents: dict) -> list[str]:
-    """[province, city?, county?] down to code, as the region picker's three boxes hold them."""
-    chain = [code]
-    while not is_missing(parents.get(chain[0])) and parents.get(chain[0]) in parents and parents[chain[0]] not in chain:
-        chain.insert(0, str(parents[chain[0]]))
-    return chain[:3]
 
 
 def clicked_region(selection: object) -> str | None:

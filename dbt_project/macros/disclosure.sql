@@ -1,5 +1,5 @@
 {#
-  The confidentiality rule of DOMAIN.md, in one place: an aggregate of fewer than
+  The confidentiality rule (docs/methodology.md), in one place: an aggregate of fewer than
   var('disclosure_min_enterprises') enterprises, or one in which a single enterprise holds more
   than var('disclosure_dominance_share') of a published value, is suppressed.
   enterprise_count: SQL for the number of enterprises in the cell;

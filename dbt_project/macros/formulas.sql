@@ -48,6 +48,19 @@
 
 
 {#
+  The constant annual reduction that reaches a reduction target R over the n = target − base
+  years of its span (the even pace, one year of it):  1 − (1 − R)^(1/n).
+  Null when the span is not positive (no year to spread the target over).
+#}
+{% macro even_pace_annual_reduction(target_reduction, base_year, target_year) -%}
+    case
+        when ({{ target_year }}) > ({{ base_year }})
+            then {{ even_pace_reduction(target_reduction, '1.0 / ((' ~ target_year ~ ') - (' ~ base_year ~ '))') }}
+    end
+{%- endmacro %}
+
+
+{#
   Even-growth path from a base value to a cap V:  base × (V / base)^f  (constant annual growth).
 #}
 {% macro even_growth_path(base_value, target_value, elapsed_fraction) -%}
@@ -66,7 +79,7 @@
     (1.0 - {{ safe_divide(current_value, reference_value) }})
 {%- endmacro %}
 
--- The MRV precedence (DOMAIN.md §3): the latest authoritative figure wins — rechecked (复查) >
+-- The MRV precedence (docs/methodology.md, "Enterprise reports"): the latest authoritative figure wins — rechecked (复查) >
 -- verified (核查) > reported (自报), then the latest submission, then the last source file so
 -- that ties resolve the same way on every run. An ORDER BY list for row_number().
 {% macro status_precedence(data_status) -%}

@@ -2,7 +2,6 @@
 
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import dbt_project, ensure_manifest
+from pipelines.partitions import BUILD_PARTITIONS
 from pipelines.publication import ACCEPT_DROP_TAG
 from pipelines.resources import WarehouseResource
 from pipelines.writer_lock import WRITER_POOL
@@ -35,13 +35,21 @@ class GhgDbtTranslator(DagsterDbtTranslator):
     manifest=ensure_manifest(),
     project=dbt_project,
     dagster_dbt_translator=GhgDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    # The same dbt build for a full build and a year backfill (pipelines/partitions.py).
+    partitions_def=BUILD_PARTITIONS,
     pool=WRITER_POOL,
 )
 def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # The profile reads the database path from GHG_DUCKDB_PATH; dbt runs as a subprocess that
-    # inherits this process's environment, so this run's build file is what it writes.
-    os.environ["GHG_DUCKDB_PATH"] = str(warehouse.build_file(context.run.run_id))
-    yield from dbt.cli(["build", *dbt_run_vars(context.run.tags)], context=context).stream()
+    # This run's own profile names its build file (no process-wide environment variable).
+    run_dbt = DbtCliResource(
+        project_dir=dbt.project_dir,
+        profiles_dir=str(warehouse.dbt_profiles_dir(context.run.run_id)),
+        dbt_executable=dbt.dbt_executable,
+    )
+    # Unit tests check the formulas' code, not the night's data: they run in CI (make test builds the
+    # fixture project with them), not in every build.
+    args = ["build", "--exclude-resource-type", "unit_test", *dbt_run_vars(context.run.tags)]
+    yield from run_dbt.cli(args, context=context).stream()
 
 
 def dbt_run_vars(tags: Mapping[str, str]) -> list[str]:

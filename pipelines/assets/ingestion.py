@@ -2,10 +2,12 @@
 
 A reader takes the inbox folder and returns clean frames for its raw tables plus the rows it
 rejected and the files it looked at; the asset waits until the family's files have finished
-arriving (pipelines/inbox.py), reads them, makes sure none changed while it read, and writes the
-tables, its slice of the quarantine register and its slice of the file register (raw.source_files)
-into this run's build file. A fourth asset copies what the last publication covered, the
-completeness gate's yardstick (dbt model audit_completeness_drops).
+arriving (pipelines/inbox.py), reads them, makes sure none changed while it read, and writes into
+this run's build file: for a full build (partition "all") the whole tables, for a year backfill
+(partition "2018", pipelines/partitions.py) only that report year's rows of the year-keyed tables,
+on top of the published copy the build file starts as; and either way its slice of the
+quarantine register and of the file register (raw.source_files). A fourth asset copies what the
+last publication covered, the completeness gate's yardstick (dbt model audit_completeness_drops).
 """
 
 
@@ -16,44 +18,21 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, asset, multi_asset
 
 from pipelines import inbox as inbox_files
-from pipelines import publication
-from pipelines.ingest.allocations import read_enterprise_reports_and_allocations
-from pipelines.ingest.common import files_frame
-from pipelines.ingest.energy_statistics import read_energy_statistics
-from pipelines.ingest.exchange_prices import read_exchange_prices
+from pipelines import partitions, publication
+from pipelines.ingest.families import FAMILIES
+from pipelines.ingest.results import files_frame
 from pipelines.ingest.schemas import PREVIOUS_PUBLICATION_COVERAGE_SCHEMA as PREVIOUS_COVERAGE_SCHEMA
 from pipelines.ingest.schemas import QUARANTINE_SCHEMA, SOURCE_FILES_SCHEMA
 from pipelines.resources import WarehouseResource
 from pipelines.retries import INGESTION_RETRY
-from pipelines.warehouse import ensure_table, replace_rows, replace_table
+from pipelines.warehouse import ensure_table, replace_rows, replace_table, replace_year_rows
 from pipelines.writer_lock import WRITER_POOL
 
 RAW = "raw"
 INGESTION_GROUP = "ingestion"
 
-# family → (reader, raw tables it fills, what the tables hold)
-FAMILIES: dict[str, tuple[Callable, dict[str, str]]] = {
-    "enterprise_reports": (
-        read_enterprise_reports_and_allocations,  # read_enterprise_reports + read_allocations
-        {
-            "enterprise_report_lines": "企业温室气体排放报告明细行 / enterprise GHG report lines, the delivery in force of every version",
-            "enterprise_report_deliveries": "企业报告交付记录 / every delivery of a report and what the re-delivery rules made of it",
-            "ets_allocations": "碳市场配额分配与清缴 / carbon-market allowance allocation and surrender",
-        },
-    ),
-    "energy_statistics": (
-        read_energy_statistics,
-        {
-            "energy_balance": "能源平衡表（实物量） / energy balance flows, canonical physical units",
-            "activity_statistics": "GDP、工业增加值、电力调入调出等 / GDP, industry value added, electricity flows",
-            "indicator_statistics": "部门报送指标 / indicator statistics reported by other departments",
-        },
-    ),
-    "exchange_prices": (
-        read_exchange_prices,
-        {"market_daily": "碳交易所日行情 / daily exchange trading rows"},
-    ),
-}
+# The families, their readers and raw tables: pipelines/ingest/families.py (FAMILIES), the one
+# registry the assets, `ghg ingest` and the schema checks share.
 
 # Registers every family writes a slice of (keyed by source_family).
 REGISTERS = {
@@ -73,9 +52,8 @@ def _quarantine_summary(quarantine: pl.DataFrame) -> str:
 
 def read_settled(family: str, inbox, log: Callable[[str], None] | None = None):
     """Read one family once its files have settled; raise InboxChanged if one changed meanwhile."""
-    reader, _ = FAMILIES[family]
     before = inbox_files.wait_until_settled(inbox, family, log=log)
-    result = reader(inbox)
+    result = FAMILIES[family].reader(inbox)
     changed = inbox_files.changed_since(before, inbox, family)
     if changed:
         raise inbox_files.InboxChanged(
@@ -85,36 +63,58 @@ def read_settled(family: str, inbox, log: Callable[[str], None] | None = None):
     return result
 
 
+def write_family(db, family: str, result, year: int | None) -> dict[str, str]:
+    """Write one family's reading into the build file; returns what happened to each table.
+
+    Full build: every table replaced. Year backfill: the year's rows of the year-keyed tables
+    replaced (DELETE + INSERT, the same rows every time), the other tables kept as published.
+    The family's quarantine and file registers are refreshed whole either way (a quarantined row
+    may have no readable year).
+    """
+    replace_rows(db, RAW, "quarantine", result.quarantine.cast(QUARANTINE_SCHEMA), "source_family", family)
+    replace_rows(db, RAW, "source_files", files_frame(result), "source_family", family)
+    done = {}
+    for table in FAMILIES[family].tables.values():
+        frame = result.tables[table.name]
+        if year is None:
+            done[table.name] = f"{replace_table(db, RAW, table.name, frame)} rows"
+        elif table.year_column:
+            deleted, inserted = replace_year_rows(db, RAW, table.name, frame, table.year_column, [year])
+            done[table.name] = f"{year}: {deleted} rows replaced by {inserted}"
+        else:
+            done[table.name] = "kept as published (no report year)"
+    return done
+
+
 def make_ingestion_asset(family: str):
-    _, tables = FAMILIES[family]
+    tables = FAMILIES[family].tables
 
     @multi_asset(
         name=f"ingest_{family}",
         specs=[
-            AssetSpec(AssetKey([RAW, table]), description=description, group_name=INGESTION_GROUP, kinds={"polars", "duckdb"})
-            for table, description in tables.items()
+            AssetSpec(AssetKey([RAW, name]), description=table.description, group_name=INGESTION_GROUP, kinds={"polars", "duckdb"})
+            for name, table in tables.items()
         ],
-        description=f"Read sources/inbox/{family}/ into raw tables; bad rows go to raw.quarantine.",
+        partitions_def=partitions.BUILD_PARTITIONS,
+        description=f"Read sources/inbox/{family}/ into raw tables (a year backfill: that year's rows); bad rows go to raw.quarantine.",
         retry_policy=INGESTION_RETRY,
         pool=WRITER_POOL,
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
         inbox = warehouse.inbox()
-        db = warehouse.build_file(context.run.run_id)
-        context.log.info(f"reading {family} from {inbox / family}")
+        year = partitions.reload_year(context.partition_key)
+        context.log.info(f"reading {family} from {inbox / family}" + (f" to reload {year}" if year else ""))
         result = read_settled(family, inbox, log=context.log.info)
-        quarantined = replace_rows(db, RAW, "quarantine", result.quarantine.cast(QUARANTINE_SCHEMA), "source_family", family)
-        replace_rows(db, RAW, "source_files", files_frame(result), "source_family", family)
+        done = write_family(warehouse.build_file(context.run.run_id), family, result, year)
         summary = _quarantine_summary(result.quarantine)
-        if quarantined:
-            context.log.warning(f"{family}: {quarantined} rows quarantined\n{summary}")
+        if result.quarantine.height:
+            context.log.warning(f"{family}: {result.quarantine.height} rows quarantined\n{summary}")
         for table in tables:
-            rows = replace_table(db, RAW, table, result.tables[table])
             yield MaterializeResult(
                 asset_key=AssetKey([RAW, table]),
                 metadata={
-                    "rows_loaded": rows,
-                    "rows_quarantined_in_family": quarantined,
+                    "rows_loaded": done[table],
+                    "rows_quarantined_in_family": result.quarantine.height,
                     "files_read": len(result.files),
                     "quarantine_reasons": summary,
                 },
@@ -132,12 +132,13 @@ ingestion_assets = [make_ingestion_asset(family) for family in FAMILIES]
         AssetSpec(
             AssetKey([RAW, register]),
             description=description,
-            deps=[AssetKey([RAW, table]) for _, tables in FAMILIES.values() for table in tables],
+            deps=[AssetKey([RAW, table]) for family in FAMILIES.values() for table in family.tables],
             group_name=INGESTION_GROUP,
             kinds={"duckdb"},
         )
         for register, (description, _) in REGISTERS.items()
     ],
+    partitions_def=partitions.BUILD_PARTITIONS,
     pool=WRITER_POOL,
     description="The quarantine and file registers every family writes a slice of: made to exist even when empty, and reported.",
 )
@@ -175,6 +176,7 @@ def previous_coverage(root) -> pl.DataFrame:
     key=AssetKey([RAW, PREVIOUS_COVERAGE_TABLE]),
     group_name=INGESTION_GROUP,
     kinds={"duckdb"},
+    partitions_def=partitions.BUILD_PARTITIONS,
     pool=WRITER_POOL,
     description="上次发布的数据覆盖范围 / what the current publication covers, copied into the build file for the completeness gate.",
 )

@@ -4,7 +4,7 @@ pair (pipelines/publication.py), or nothing happens."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from pipelines import publication
+from pipelines import partitions, publication
 from pipelines.assets.dbt import ghg_dbt_assets
 from pipelines.resources import WarehouseResource
 from pipelines.run_summary import record as record_run
@@ -21,6 +21,7 @@ PUBLISHED_KEY = AssetKey(["warehouse", "ghg"])
     deps=list(ghg_dbt_assets.keys),
     group_name="publish",
     kinds={"duckdb"},
+    partitions_def=partitions.BUILD_PARTITIONS,
     pool=WRITER_POOL,
     description="已发布数据仓库 / the published pair: warehouse/current → generations/<g>/{ghg,ghg_public}.duckdb, switched atomically.",
 )
@@ -28,18 +29,15 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     return MaterializeResult(metadata=publish_run(context, warehouse))
 
 
-def publish_run(context, warehouse: WarehouseResource, checks: list[dict] | None = None) -> dict:
+def publish_run(context, warehouse: WarehouseResource) -> dict:
     """Publish this run's build file with its public file, prune old build files and record the
-    run summary; returns the metadata to report.
-
-    Shared by the nightly job's publish asset and the year backfill job's publish op (context is
-    either's execution context: run, instance and log are all it uses).
-    """
+    run summary; returns the metadata to report."""
     run_id = context.run.run_id
     accepted_drop = (context.run.tags.get(publication.ACCEPT_DROP_TAG) or "").strip() or None
     generation = publication.publish_generation(
         warehouse.build_file(run_id), warehouse.root(), run_id=run_id, accepted_drop=accepted_drop,
-        extra={"job": context.run.job_name, "trigger": context.run.tags.get("ghg/trigger", "")},
+        extra={"job": context.run.job_name, "trigger": context.run.tags.get("ghg/trigger", ""),
+               "partition": context.run.tags.get("dagster/partition", partitions.FULL)},
     )
     removed = publication.prune_builds(warehouse.root() / publication.BUILD_FOLDER)
     files = generation.manifest["files"]
@@ -50,7 +48,7 @@ def publish_run(context, warehouse: WarehouseResource, checks: list[dict] | None
     )
     try:  # the summary (pipelines/run_summary.py) must not undo a publication that happened
         summary = record_run(context.instance, run_id, warehouse, published=True, database=generation.full,
-                             checks=checks, message=f"drop accepted: {accepted_drop}" if accepted_drop else "")
+                             message=f"drop accepted: {accepted_drop}" if accepted_drop else "")
         context.log.info(
             f"run summary: {summary['rows_loaded']} rows loaded, {summary['rows_quarantined']} quarantined, "
             f"checks {summary['checks_passed']} passed / {summary['checks_failed']} failed, published"

@@ -3,8 +3,9 @@
 `enterprise_reports/allocations/*.csv` (配额分配与清缴_<year>.csv): one row per enterprise and
 compliance year with the free and auctioned allowances, the CCER surrendered and the allowances
 actually surrendered, all in t CO2 (a header bracket such as (万吨) is converted). Part of the
-enterprise_reports family; follows pipelines/ingest/common.py: strict encoding detection,
-header aliases, number parsing, and bad rows quarantined with a reason.
+enterprise_reports family, whose reader (read_enterprise_reports_and_allocations) is here: the
+reports (enterprise_reports.py) and these files. Read like every CSV: strict encoding detection
+(csv_cells), header aliases (text), number parsing (values), bad rows quarantined with a reason.
 """
 
 from __future__ import annotations
@@ -13,56 +14,28 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest.common import (
-    select_fields,
-    CSV_SUFFIXES,
+from pipelines.ingest.catalog import ALLOCATIONS_FOLDER
+from pipelines.ingest.catalog import ENTERPRISE_REPORTS as FAMILY
+from pipelines.ingest.checks import (
     Check,
-    FileRead,
-    ReadResult,
-    UnreadableFile,
     apply_checks,
     check_not_negative,
     check_number,
-    check_ragged,
     check_required,
     check_year,
-    code_text,
-    csv_file_problems,
-    find_files,
-    lookup_unit,
-    match_headers,
-    parse_year,
     quarantine_frame,
     quarantine_row,
-    read_csv_cells,
-    read_each,
-    relative_source,
-    require_headers,
-    scale,
-    split_damaged,
-    with_numbers,
 )
-from pipelines.ingest.schemas import QUARANTINE_SCHEMA
+from pipelines.ingest.csv_cells import check_ragged, csv_file_problems, read_csv_cells, select_fields, split_damaged
+from pipelines.ingest.enterprise_reports import read_enterprise_reports
+from pipelines.ingest.files import UnreadableFile, relative_source
+from pipelines.ingest.results import FileRead, ReadResult, read_each
+from pipelines.ingest.schemas import ETS_ALLOCATIONS_SCHEMA, QUARANTINE_SCHEMA
+from pipelines.ingest.text import match_headers, require_headers
+from pipelines.ingest.units import lookup_unit
+from pipelines.ingest.values import code_text, parse_year, scale, with_numbers
 
-FAMILY = "enterprise_reports"
-FOLDER = "enterprise_reports/allocations"
-KIND = "ets_allocations_csv"
 TABLE = "ets_allocations"
-
-ETS_ALLOCATIONS_SCHEMA = pl.Schema(
-    {
-        "source_file": pl.Utf8,
-        "source_sheet": pl.Utf8,
-        "source_row": pl.Int32,
-        "credit_code": pl.Utf8,
-        "compliance_year": pl.Int32,
-        "scheme_code": pl.Utf8,  # 'national' unless the file has a 市场 column
-        "free_allowances_t": pl.Float64,
-        "auctioned_allowances_t": pl.Float64,
-        "ccer_surrendered_t": pl.Float64,
-        "allowances_surrendered_t": pl.Float64,
-    }
-)
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "credit_code"),
@@ -97,7 +70,7 @@ def _unit_factor(header_unit: str | None) -> float | None:
 def read_allocations_csv(path: Path, root: Path) -> ReadResult:
     path, root = Path(path), Path(root)
     source_file = relative_source(path, root)
-    info = FileRead.of(path, source_file, KIND)
+    info = FileRead.of(path, source_file, ALLOCATIONS_FOLDER.kind)
     try:
         cells = read_csv_cells(path)
         file_problems = csv_file_problems(cells, FAMILY, info)
@@ -155,7 +128,9 @@ def read_allocations_csv(path: Path, root: Path) -> ReadResult:
 def read_allocations(inbox_dir: Path) -> ReadResult:
     """Every allocation CSV under enterprise_reports/allocations/ (none → an empty table)."""
     inbox_dir = Path(inbox_dir)
-    results = read_each(FAMILY, KIND, read_allocations_csv, find_files(inbox_dir, FOLDER, CSV_SUFFIXES), inbox_dir)
+    results = read_each(
+        FAMILY, ALLOCATIONS_FOLDER.kind, read_allocations_csv, ALLOCATIONS_FOLDER.files(inbox_dir), inbox_dir
+    )
     tables = [r.tables[TABLE] for r in results if TABLE in r.tables]
     quarantines = [r.quarantine for r in results if not r.quarantine.is_empty()]
     return _result(
@@ -167,8 +142,6 @@ def read_allocations(inbox_dir: Path) -> ReadResult:
 
 def read_enterprise_reports_and_allocations(inbox_dir: Path) -> ReadResult:
     """The enterprise_reports family: report lines (read_enterprise_reports) plus ets_allocations."""
-    from pipelines.ingest.enterprise_reports import read_enterprise_reports
-
     reports = read_enterprise_reports(inbox_dir)
     allocations = read_allocations(inbox_dir)
     return ReadResult(

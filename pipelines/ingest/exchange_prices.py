@@ -13,42 +13,25 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import vocab
-from pipelines.ingest.common import (
-    select_fields,
-    CSV_SUFFIXES,
+from pipelines.ingest.catalog import EXCHANGE_PRICES as FAMILY
+from pipelines.ingest.catalog import PRICES_FOLDER
+from pipelines.ingest.checks import (
     Check,
-    FileRead,
-    ReadResult,
-    UnreadableFile,
     apply_checks,
     check_date,
     check_not_negative,
     check_number,
-    check_ragged,
     check_recognised,
     check_required,
-    csv_file_problems,
-    eval_distinct,
-    find_files,
-    lookup_unit,
-    map_distinct,
-    match_headers,
-    name_key,
-    parse_date,
     quarantine_frame,
-    read_csv_cells,
-    read_each,
-    rejected_file,
-    relative_source,
-    require_headers,
-    scale,
-    split_damaged,
-    strip_text,
-    with_numbers,
 )
+from pipelines.ingest.csv_cells import check_ragged, csv_file_problems, read_csv_cells, select_fields, split_damaged
+from pipelines.ingest.files import UnreadableFile, relative_source
+from pipelines.ingest.results import FileRead, ReadResult, read_each, rejected_file
+from pipelines.ingest.text import match_headers, name_key, require_headers
+from pipelines.ingest.units import lookup_unit
+from pipelines.ingest.values import eval_distinct, map_distinct, parse_date, scale, strip_text, with_numbers
 
-FAMILY = "exchange_prices"
-FOLDER = "exchange_prices"
 PRICE_COLUMNS = ("open", "high", "low", "close", "vwap")
 NUMERIC_COLUMNS = (*PRICE_COLUMNS, "volume_t", "turnover_yuan")
 
@@ -57,12 +40,12 @@ def read_exchange_prices(inbox_dir: Path) -> ReadResult:
     """Every exchange CSV under the inbox's exchange_prices folder."""
     inbox_dir = Path(inbox_dir)
     return ReadResult.combine(
-        read_each(FAMILY, "exchange_prices_csv", read_prices_csv, find_price_files(inbox_dir), inbox_dir), FAMILY
+        read_each(FAMILY, PRICES_FOLDER.kind, read_prices_csv, find_price_files(inbox_dir), inbox_dir), FAMILY
     )
 
 
 def find_price_files(inbox_dir: Path) -> list[Path]:
-    return find_files(inbox_dir, FOLDER, CSV_SUFFIXES)
+    return PRICES_FOLDER.files(inbox_dir)
 
 
 def exchange_code_of(file_name: str) -> str | None:
@@ -103,7 +86,7 @@ def read_prices_csv(path: Path, root: Path) -> ReadResult:
     """One exchange's daily file (§3a, §3b)."""
     path, root = Path(path), Path(root)
     source_file = relative_source(path, root)
-    info = FileRead.of(path, source_file, "exchange_prices_csv")
+    info = FileRead.of(path, source_file, PRICES_FOLDER.kind)
     try:
         exchange = exchange_code_of(path.name)
         if exchange is None:

@@ -105,6 +105,20 @@ MARKET_DAILY_SCHEMA = pl.Schema(
     }
 )
 
+# Allowance allocation and surrender (enterprise_reports/allocations/), all amounts in t CO2.
+ETS_ALLOCATIONS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "credit_code": pl.Utf8,
+        "compliance_year": pl.Int32,
+        "scheme_code": pl.Utf8,  # 'national' unless the file has a 市场 column
+        "free_allowances_t": pl.Float64,
+        "auctioned_allowances_t": pl.Float64,
+        "ccer_surrendered_t": pl.Float64,
+        "allowances_surrendered_t": pl.Float64,
+    }
+)
+
 QUARANTINE_SCHEMA = pl.Schema(
     {
         "source_family": pl.Utf8,  # 'enterprise_reports' | 'energy_statistics' | 'exchange_prices'
@@ -138,7 +152,7 @@ ENTERPRISE_REPORT_DELIVERIES_SCHEMA = pl.Schema(
     }
 )
 
-# One row per file a reader looked at (common.files_frame): the inventory of a build's inputs.
+# One row per file a reader looked at (results.files_frame): the inventory of a build's inputs.
 SOURCE_FILES_SCHEMA = pl.Schema(
     {
         "source_family": pl.Utf8,
@@ -167,18 +181,15 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "activity_statistics": ACTIVITY_STATISTICS_SCHEMA,
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
+    "ets_allocations": ETS_ALLOCATIONS_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,
     "enterprise_report_deliveries": ENTERPRISE_REPORT_DELIVERIES_SCHEMA,
     "source_files": SOURCE_FILES_SCHEMA,
     "previous_publication_coverage": PREVIOUS_PUBLICATION_COVERAGE_SCHEMA,
 }
 
-# Which raw tables each source family fills (quarantine is shared by all).
-FAMILY_TABLES: dict[str, tuple[str, ...]] = {
-    "enterprise_reports": ("enterprise_report_lines", "enterprise_report_deliveries"),
-    "energy_statistics": ("energy_balance", "activity_statistics", "indicator_statistics"),
-    "exchange_prices": ("market_daily",),
-}
+
+# Which family fills which raw table: pipelines/ingest/catalog.py (RAW_TABLES).
 
 
 def schema_of(table: str) -> pl.Schema:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from pipelines import paths
-from pipelines.ingest.common import alias_lookup, name_key
+from pipelines.ingest.text import alias_lookup, name_key
 
 
 def _seed(name: str) -> list[dict[str, str]]:

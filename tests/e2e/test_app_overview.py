@@ -229,11 +229,34 @@ def test_a_leader_receives_no_enterprise_names_or_codes(sample_app, query_params
 # --- the small fixture warehouse: republishing, missing files ---------------------------------
 
 
+def make_fixture(db_path: Path) -> Path:
+    """The small fixture warehouse with the columns fct_target_progress carries since the
+    indicators' display and order moved into the mart (dbt seeds ref_indicators,
+    ref_indicator_metadata, ref_indicator_categories): category, display unit and multiplier
+    from the fixture's reference.ref_indicators, the plan's order from its row order."""
+    make_marts_fixture(db_path)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("""
+            ALTER TABLE marts.fct_target_progress ADD COLUMN category VARCHAR;
+            ALTER TABLE marts.fct_target_progress ADD COLUMN category_order INTEGER;
+            ALTER TABLE marts.fct_target_progress ADD COLUMN indicator_order INTEGER;
+            ALTER TABLE marts.fct_target_progress ADD COLUMN display_unit_zh VARCHAR;
+            ALTER TABLE marts.fct_target_progress ADD COLUMN display_multiplier DOUBLE;
+            UPDATE marts.fct_target_progress AS p
+            SET category = i.category, category_order = 1, indicator_order = i.position,
+                display_unit_zh = i.display_unit_zh, display_multiplier = i.display_multiplier
+            FROM (SELECT *, row_number() OVER (ORDER BY rowid) AS position FROM reference.ref_indicators) AS i
+            WHERE i.indicator_code = p.indicator_code;
+            CHECKPOINT;
+        """)
+    return db_path
+
+
 @pytest.fixture
 def warehouse_dir(tmp_path, monkeypatch):
     """Both published files (the leader reads the public one) from the fixture, in demo mode."""
-    make_marts_fixture(tmp_path / "ghg.duckdb")
-    make_marts_fixture(tmp_path / "ghg_public.duckdb")
+    make_fixture(tmp_path / "ghg.duckdb")
+    make_fixture(tmp_path / "ghg_public.duckdb")
     monkeypatch.setenv("GHG_WAREHOUSE_DIR", str(tmp_path))
     monkeypatch.setenv("GHG_DASHBOARD_MODE", "demo")
     return tmp_path
@@ -287,7 +310,7 @@ def test_a_new_publication_is_read_on_the_next_rerun(warehouse_dir):
     app = open_page(PAGE)
     assert {metric.label: metric.value for metric in app.metric}[ENERGY_ZH] == "15.3 %"
     # Publish the way the job does: build a new file beside it, then swap it in with os.replace.
-    build = make_marts_fixture(warehouse_dir / "build" / "next.duckdb")
+    build = make_fixture(warehouse_dir / "build" / "next.duckdb")
     with duckdb.connect(str(build)) as con:
         con.execute("UPDATE marts.fct_target_progress SET actual_value = 0.16 WHERE indicator_code = 'energy_intensity_reduction' AND year = 2020")
     os.replace(build, warehouse_dir / "ghg_public.duckdb")

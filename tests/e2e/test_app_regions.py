@@ -88,18 +88,27 @@ def test_code_changes_follow_chains(tmp_path):
     assert geo.code_changes(seed) == {"100001": ("100003", "乙市"), "100002": ("100003", "乙市")}
 
 
-def test_base_year_is_the_plan_s_and_a_click_names_a_region():
+def test_a_click_names_a_region():
     from dashboards.views import regions
 
-    assert [regions.plan_base_year(year) for year in (2015, 2016, 2019, 2020, 2021)] == [2010, 2015, 2015, 2015, 2020]
     assert regions.clicked_region({regions.PICK_WITH_DATA: [{"region_code": PINGLIANG}]}) == PINGLIANG
     assert regions.clicked_region({regions.PICK_WITHOUT_DATA: [{"region_code": "110000"}], regions.PICK_WITH_DATA: []}) == "110000"
     assert regions.clicked_region({}) is None
     assert regions.clicked_region(None) is None
-    # A click sets the picker's three boxes to the clicked region's chain.
-    parents = {GANSU: None, PINGLIANG: GANSU, HUATING: PINGLIANG}
-    assert regions.picker_chain(HUATING, parents) == [GANSU, PINGLIANG, HUATING]
-    assert regions.picker_chain(GANSU, parents) == [GANSU]
+
+
+def test_the_picker_chain_is_the_warehouse_hierarchy(sample_warehouse):
+    """A click sets the picker's three boxes to the clicked region's chain, as dbt's
+    dim_region_ancestors gives it (county → city → province; a municipality's district → province)."""
+    from dashboards import components, queries
+
+    with duckdb.connect(str(sample_warehouse / "ghg_public.duckdb"), read_only=True) as con:
+        by_code = {row["region_code"]: row for row in con.execute(queries.REGIONS).df().to_dict("records")}
+    assert components.ancestor_chain(HUATING, by_code) == [GANSU, PINGLIANG, HUATING]
+    assert components.ancestor_chain(PINGLIANG, by_code) == [GANSU, PINGLIANG]
+    assert components.ancestor_chain(GANSU, by_code) == [GANSU]
+    assert components.ancestor_chain("110101", by_code) == ["110000", "110101"]  # 东城区, Beijing
+    assert components.ancestor_chain("999999", by_code) == ["999999"]
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -116,6 +125,27 @@ def test_every_role_renders(sample_app, role):
     headers = app.dataframe[0].proto.columns
     # Key-emitter totals (aggregates, no names) only for authorised roles.
     assert ("enterprises_count" in headers) == (role != "leader")
+
+
+@pytest.mark.e2e
+def test_base_year_is_the_plan_s(sample_app):
+    """The base year of the plan a year falls in comes from the warehouse (dbt: ref_plan_periods),
+    and the page says it: 2015 is in the 12th plan (base 2010), 2016–2020 in the 13th (base 2015)."""
+    with duckdb.connect(str(sample_app / "ghg_public.duckdb"), read_only=True) as con:
+        base_years = dict(con.execute(
+            "SELECT DISTINCT year, plan_base_year FROM marts.fct_region_intensity_progress WHERE year IN (2015, 2016, 2019, 2020)"
+        ).fetchall())
+    assert base_years == {2015: 2010, 2016: 2015, 2019: 2015, 2020: 2015}
+    app = open_page(PAGE)
+    app.selectbox(key="regions_year").set_value(2015).run()
+    assert_no_error(app)
+    assert any("2010年为所在五年规划的基年" in caption.value for caption in app.caption)
+    tooltip_titles = {tip["title"] for tip in chart_spec(app)["layer"][1]["encoding"]["tooltip"]}
+    assert "单位地区生产总值二氧化碳排放降低率（较2010年，%）" in tooltip_titles
+    features = map_values(app)
+    expected = reductions(sample_app, "ghg_public.duckdb", 2015, 2010, GANSU)
+    for code in GANSU_CITIES:
+        assert features[code]["value"] == pytest.approx(expected[code], abs=1e-4), code
 
 
 @pytest.mark.e2e

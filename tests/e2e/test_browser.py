@@ -149,7 +149,9 @@ def _screenshot(session: Session, name: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("role", ["leader", "officer", "analyst"])
+# Officers and analysts are authorised alike (dashboards/auth.py): the browser opens the pages as
+# a leader and as an officer; AppTest renders every page in all three roles (tests/e2e/test_app_*).
+@pytest.mark.parametrize("role", ["leader", "officer"])
 def test_every_page_opens_without_error(server, browser, role):
     session = Session(browser, server)
     session.choose_role(role)

@@ -23,15 +23,34 @@ def _env(**values: str):
                 os.environ[key] = value
 
 
-def run_nightly_build(inbox: Path, warehouse: Path):
-    """Materialise the whole job; returns the Dagster ExecuteInProcessResult."""
+def run_nightly_build(inbox: Path, warehouse: Path, partition: str = "all", **options):
+    """Materialise the whole job for one partition ("all": the nightly full build; a year: a
+    backfill of that year); returns the Dagster ExecuteInProcessResult. options go to
+    execute_in_process (asset_selection, run_id …)."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs
 
     with _env(GHG_INBOX_DIR=str(inbox), GHG_WAREHOUSE_DIR=str(warehouse)):
         job = defs.resolve_job_def("nightly_build")
-        return job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)
+        return job.execute_in_process(instance=DagsterInstance.ephemeral(), partition_key=partition, raise_on_error=False,
+                                      **options)
+
+
+def run_from_published(warehouse: Path, asset_selection: list, inbox: Path | None = None):
+    """Run part of the job (dbt of the selected marts, their checks, the publication) on a build
+    file that starts as a copy of the published full warehouse: what a full run would reach after
+    ingestion, without reading the inbox again."""
+    import shutil
+    import uuid
+
+    from pipelines import publication
+
+    run_id = str(uuid.uuid4())
+    build = warehouse / publication.BUILD_FOLDER / f"{run_id}.duckdb"
+    build.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(publication.published_file(warehouse, "full"), build)
+    return run_nightly_build(inbox or warehouse, warehouse, asset_selection=asset_selection, run_id=run_id)
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -55,14 +74,8 @@ def table_fingerprints(db: Path, schema: str = "marts") -> dict[str, str]:
 
 
 def run_backfill(inbox: Path, warehouse: Path, year: int):
-    """Materialise one partition (a report year) of the backfill_years job; returns the result."""
-    from dagster import DagsterInstance
-
-    from pipelines.definitions import defs
-
-    with _env(GHG_INBOX_DIR=str(inbox), GHG_WAREHOUSE_DIR=str(warehouse)):
-        job = defs.resolve_job_def("backfill_years")
-        return job.execute_in_process(instance=DagsterInstance.ephemeral(), partition_key=str(year), raise_on_error=False)
+    """The same job for one report year's partition: reload that year on top of the publication."""
+    return run_nightly_build(inbox, warehouse, partition=str(year))
 
 
 def row_counts(db: Path, schemas: tuple[str, ...] = ("raw", "marts")) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Year backfill (pipelines/backfill.py): reload one report year on top of the published
+"""Year backfill (a year partition of nightly_build, pipelines/partitions.py): reload one report year on top of the published
 warehouse. Running it twice leaves identical row counts; a correction for that year changes that
 year only; a failing backfill publishes nothing."""
 
@@ -96,11 +96,11 @@ def test_a_failing_backfill_publishes_nothing(office):
 
     assert not result.success
     failed = [event.step_key for event in result.all_events if event.is_step_failure]
-    assert failed == ["rebuild_models"]
+    assert failed == ["ghg_dbt_assets"]  # the same dbt step as the nightly build
     assert (_sha256(published), _sha256(warehouse / "ghg_public.duckdb")) == before
     summary = query(warehouse / "operations.duckdb",
                     "select published, failed_steps from ops.run_summary order by recorded_at desc limit 1")[0]
-    assert summary == (False, "rebuild_models")
+    assert summary == (False, "ghg_dbt_assets")
 
 
 def test_a_backfill_needs_a_published_warehouse(tmp_path):
@@ -109,8 +109,10 @@ def test_a_backfill_needs_a_published_warehouse(tmp_path):
     warehouse.mkdir()
     result = run_backfill(inbox, warehouse, 2018)
     assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    assert "run the nightly build" in str(failure.event_specific_data)
+    # The run stops before any step: the build file cannot start as a copy of the publication.
+    failure = next(event for event in result.all_events if event.event_type_value == "RESOURCE_INIT_FAILURE")
+    assert "run the full build (`ghg build`) first" in str(failure.event_specific_data)
+    assert not any(event.is_step_start for event in result.all_events)
     # Not transient: the step failed once, without the ingestion retries.
     assert sum(1 for event in result.all_events if event.event_type_value == "STEP_UP_FOR_RETRY") == 0
     assert not (warehouse / "ghg.duckdb").exists()

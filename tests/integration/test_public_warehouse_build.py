@@ -16,8 +16,8 @@ from tests.integration.build_helpers import query
 pytestmark = pytest.mark.integration
 
 PUBLIC_MARTS = {
-    "agg_enterprise_emissions", "dim_region", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
-    "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_year", "fct_target_progress",
+    "agg_enterprise_emissions", "dim_region", "dim_region_ancestors", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
+    "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_intensity_progress", "fct_region_year", "fct_target_progress",
 }
 PUBLIC_REFERENCE = {
     "ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items",

@@ -175,9 +175,8 @@ def test_every_writing_step_is_in_the_single_writer_pool():
     assert set(asset_steps) == {"ingest_enterprise_reports", "ingest_energy_statistics", "ingest_exchange_prices",
                                 "raw_registers", "raw__previous_publication_coverage", "ghg_dbt_assets", "warehouse__ghg"}
     assert set(asset_steps.values()) == {WRITER_POOL}
-    backfill = defs.resolve_job_def("backfill_years")
-    assert {node.definition.pool for node in backfill.nodes} == {WRITER_POOL}
-    assert backfill.tags.get("ghg/writer") == "warehouse"
+    nightly = defs.resolve_job_def("nightly_build")
+    assert nightly.tags.get("ghg/writer") == "warehouse"
 
 
 def test_instance_template_allows_one_writing_run_at_a_time(tmp_path, monkeypatch):
@@ -196,8 +195,18 @@ def test_instance_template_allows_one_writing_run_at_a_time(tmp_path, monkeypatc
         assert {"key": "ghg/writer", "limit": 1} in config.run_queue_config.tag_concurrency_limits
 
 
-def test_backfill_job_is_partitioned_by_report_year():
-    job = defs.resolve_job_def("backfill_years")
+def test_the_nightly_build_and_a_year_backfill_are_one_asset_graph():
+    """One job, partitioned: "all" is the nightly full build, a year reloads that year on top of the
+    publication; the same ingestion, dbt, checks and publication steps run for both."""
+    from pipelines.partitions import FULL
+
+    jobs = [job.name for job in defs.resolve_all_job_defs() if not job.name.startswith("__")]
+    assert jobs == ["nightly_build"]
+    job = defs.resolve_job_def("nightly_build")
     keys = job.partitions_def.get_partition_keys()
-    assert keys[0] == "2005" and "2015" in keys and "2020" in keys and keys == sorted(keys)
-    assert {node.name for node in job.nodes} == {"reload_year_from_inbox", "rebuild_models", "check_quality", "publish_backfill"}
+    assert keys[0] == FULL and keys[1] == "2005" and "2018" in keys and keys[-1] == "2035"
+    steps = {node.name for node in job.nodes}
+    assert {"ingest_enterprise_reports", "ingest_energy_statistics", "ingest_exchange_prices", "raw_registers",
+            "raw__previous_publication_coverage", "ghg_dbt_assets", "warehouse__ghg"} <= steps
+    assets = [asset for asset in defs.resolve_asset_graph().assets_defs if list(asset.keys)]  # not the check-only ones
+    assert {asset.partitions_def for asset in assets} == {job.partitions_def}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 
@@ -99,14 +100,14 @@ def test_a_file_that_changes_while_it_is_read_throws_the_read_away(tmp_path, mon
     """The ingestion step's read: a balance workbook overwritten half-way → InboxChanged (the
     step's retry policy reads again), never a result built from half a file."""
     _write(tmp_path / "exchange_prices" / "a.csv", "x\n", time.time() - 3600)
-    reader, tables = ingestion.FAMILIES["exchange_prices"]
+    family = ingestion.FAMILIES["exchange_prices"]
 
     def reader_while_the_file_is_replaced(inbox_dir):
-        result = reader(inbox_dir)
+        result = family.reader(inbox_dir)
         _write(inbox_dir / "exchange_prices" / "a.csv", "x\ny\n", time.time() - 3000)
         return result
 
-    monkeypatch.setitem(ingestion.FAMILIES, "exchange_prices", (reader_while_the_file_is_replaced, tables))
+    monkeypatch.setitem(ingestion.FAMILIES, "exchange_prices", dataclasses.replace(family, reader=reader_while_the_file_is_replaced))
     monkeypatch.setenv("GHG_INBOX_SETTLE_SECONDS", "30")
     with pytest.raises(inbox.InboxChanged, match="exchange_prices/a.csv"):
         ingestion.read_settled("exchange_prices", tmp_path)

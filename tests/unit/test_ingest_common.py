@@ -8,30 +8,14 @@ import polars as pl
 import pytest
 
 from pipelines.ingest import vocab
-from pipelines.ingest.common import (
-    FileRead,
-    ReadResult,
-    UnreadableFile,
-    apply_checks,
-    check_number,
-    column_letter,
-    combine_header_rows,
-    decode_to_utf8,
-    files_frame,
-    formula_reason,
-    formulas_without_value,
-    header_row_continues,
-    lookup_ratio_unit,
-    lookup_unit,
-    match_headers,
-    name_key,
-    parse_date,
-    parse_number,
-    parse_year,
-    read_csv_cells,
-    split_damaged,
-    with_numbers,
-)
+from pipelines.ingest.checks import apply_checks, check_number
+from pipelines.ingest.csv_cells import read_csv_cells, split_damaged
+from pipelines.ingest.excel import combine_header_rows, formula_reason, formulas_without_value, header_row_continues
+from pipelines.ingest.files import UnreadableFile, decode_to_utf8
+from pipelines.ingest.results import FileRead, ReadResult, files_frame
+from pipelines.ingest.text import column_letter, match_headers, name_key
+from pipelines.ingest.units import lookup_ratio_unit, lookup_unit
+from pipelines.ingest.values import parse_date, parse_number, parse_year, with_numbers
 from pipelines.ingest.schemas import RAW_SCHEMAS, SOURCE_FILES_SCHEMA, schema_of
 
 # ---- encodings -------------------------------------------------------------------------------

@@ -8,12 +8,10 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from pipelines.ingest.energy_statistics import (
-    read_activity_workbook,
-    read_department_indicators_csv,
-    read_energy_balance_workbook,
-    read_energy_statistics,
-)
+from pipelines.ingest.activity_statistics import read_activity_workbook
+from pipelines.ingest.department_indicators import read_department_indicators_csv
+from pipelines.ingest.energy_balance import read_energy_balance_workbook
+from pipelines.ingest.energy_statistics import read_energy_statistics
 from pipelines.ingest.schemas import (
     ACTIVITY_STATISTICS_SCHEMA,
     ENERGY_BALANCE_SCHEMA,

@@ -11,8 +11,10 @@ import pytest
 import xlsxwriter
 
 from pipelines.identifiers import credit_code_check_char
-from pipelines.ingest.common import ReadResult
-from pipelines.ingest.enterprise_reports import read_enterprise_reports, read_enterprise_workbook, read_export_csv
+from pipelines.ingest.enterprise_export import read_export_csv
+from pipelines.ingest.enterprise_reports import read_enterprise_reports
+from pipelines.ingest.enterprise_workbooks import read_enterprise_workbook
+from pipelines.ingest.results import ReadResult
 from pipelines.ingest.schemas import (
     ENTERPRISE_REPORT_DELIVERIES_SCHEMA,
     ENTERPRISE_REPORT_LINES_SCHEMA,
@@ -283,7 +285,7 @@ def test_template_workbook_totals_are_compared_not_loaded(inbox):
 
 
 def test_resolve_deliveries_works_on_valid_lines_alone(inbox):
-    from pipelines.ingest.enterprise_reports import resolve_deliveries
+    from pipelines.ingest.deliveries import resolve_deliveries
 
     old = write_export(inbox / "enterprise_reports/export/a.csv", [line(), line(source="柴油", unit="t")])
     new = write_export(inbox / "enterprise_reports/export/b.csv", [line(activity="1.4")])

@@ -100,7 +100,6 @@ def test_unknown_exchange_is_rejected_and_others_read(tmp_path):
 SHENZHEN = paths.SAMPLE_DIR / "exchange_prices" / "shenzhen_SZA_daily_2020-12_2021-12.csv"
 
 
-@pytest.mark.skipif(not SHENZHEN.exists(), reason="the bundled Shenzhen file is not present")
 def test_real_shenzhen_file():
     result = read_prices_csv(SHENZHEN, paths.SAMPLE_DIR)
     market = result.tables["market_daily"]

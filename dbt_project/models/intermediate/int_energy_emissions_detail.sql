@@ -30,19 +30,13 @@ gwp as (
     where gwp_set = '{{ var("gwp_set") }}'
 ),
 
-region_code_changes as (
-    select old_code, new_code from {{ ref('stg_reference__region_code_changes') }}
-),
-
 -- lineage of the statistics rows: the balance files each region-year was read from
 balance_files as (
     select
-        coalesce(region_code_changes.new_code, balance.region_code)    as region_code,
+        balance.region_code,
         balance.year,
         list(distinct balance.source_file order by balance.source_file) as source_files
     from {{ ref('stg_raw__energy_balance') }} as balance
-    left join region_code_changes
-        on region_code_changes.old_code = balance.region_code
     group by 1, 2
 ),
 

@@ -122,7 +122,9 @@ natural_gas_share as (
 -- int_energy_combustion_emissions). Process CO2 is NOT added: enterprise reports start in
 -- 2015, so the 2005 base year of the industry CO2 target would lack it and the reduction
 -- would be understated; int_process_emissions stays available for when the base has it.
--- Both per 10k yuan of industrial value added at constant var('price_base_year') prices.
+-- Both per 10k yuan of industrial value added at constant var('price_base_year') prices (units
+-- tce_per_10k_yuan_industry, t_co2_per_10k_yuan_industry: per 10k yuan of INDUSTRIAL value
+-- added, not of GDP).
 industry_energy as (
     select region_code, year, sum(value * tce_per_unit) as industry_energy_tce
     from flows
@@ -144,7 +146,7 @@ industry_energy_intensity as (
         'industry_energy_intensity'     as indicator_code,
         {{ safe_divide('industry_energy.industry_energy_tce', 'activity.industry_va_const_10k_yuan') }}
                                         as value,
-        'tce_per_10k_yuan'              as unit,
+        'tce_per_10k_yuan_industry'     as unit,
         'inventory'                     as source_kind
     from industry_energy
     inner join activity
@@ -161,7 +163,7 @@ industry_co2_intensity as (
             'coalesce(industry_co2.industry_co2_t, 0)',
             'activity.industry_va_const_10k_yuan'
         ) }}                            as value,
-        't_co2_per_10k_yuan'            as unit,
+        't_co2_per_10k_yuan_industry'   as unit,
         'inventory'                     as source_kind
     from industry_energy
     inner join activity

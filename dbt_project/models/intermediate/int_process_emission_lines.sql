@@ -15,10 +15,6 @@ authoritative as (
     where is_authoritative
 ),
 
-region_code_changes as (
-    select old_code, new_code from {{ ref('stg_reference__region_code_changes') }}
-),
-
 process_names as (
     select process_code, unnest(string_split(aliases, '|')) as source_name
     from {{ ref('ref_industrial_processes') }}
@@ -27,7 +23,7 @@ process_names as (
 select
     lines.credit_code,
     lines.report_year                                               as year,
-    coalesce(region_code_changes.new_code, lines.region_code)      as region_code,
+    lines.region_code,
     -- unknown process names stay visible as process_other rather than being dropped
     'process_' || coalesce(process_names.process_code, 'other')    as sector_code,
     lines.activity_value,
@@ -39,7 +35,5 @@ inner join authoritative
     on  authoritative.credit_code = lines.credit_code
     and authoritative.year = lines.report_year
     and authoritative.data_status = lines.data_status
-left join region_code_changes
-    on region_code_changes.old_code = lines.region_code
 left join process_names
     on process_names.source_name = lines.source_name

@@ -7,20 +7,10 @@ statistics as (
     select * from {{ ref('stg_raw__activity_statistics') }}
 ),
 
-region_code_changes as (
-    select old_code, new_code from {{ ref('stg_reference__region_code_changes') }}
-),
-
-statistics_on_current_codes as (
-    select
-        coalesce(region_code_changes.new_code, statistics.region_code)     as region_code,
-        statistics.year,
-        statistics.variable_code,
-        statistics.value
+statistics_with_values as (
+    select region_code, year, variable_code, value
     from statistics
-    left join region_code_changes
-        on region_code_changes.old_code = statistics.region_code
-    where statistics.value is not null
+    where value is not null
 ),
 
 -- One value per region, year and variable (a singular test guards it), so max() only pivots.
@@ -39,7 +29,7 @@ pivoted as (
         max(value) filter (where variable_code = 'hydro_generation')       as hydro_generation_mwh,
         max(value) filter (where variable_code = 'wind_generation')        as wind_generation_mwh,
         max(value) filter (where variable_code = 'solar_generation')       as solar_generation_mwh
-    from statistics_on_current_codes
+    from statistics_with_values
     group by region_code, year
 ),
 

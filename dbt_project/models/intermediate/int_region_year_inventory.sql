@@ -82,19 +82,20 @@ with_intensities as (
     from electricity_adjusted
 ),
 
--- Direct children by parent code: a province's cities, plus the districts of a municipality
--- and province-administered counties, whose parent is the province; a city's counties.
--- Only children with a CO2 figure count; a parent none of whose children has one gets null.
+-- Direct children (int_region_ancestors at distance 1): a province's cities, plus the districts
+-- of a municipality and province-administered counties, whose parent is the province; a city's
+-- counties. Only children with a CO2 figure count; a parent none of whose children has one gets null.
 children_by_parent_year as (
     select
-        parent_code                                             as region_code,
-        year,
-        sum(co2_t)                                              as children_sum_co2_t,
+        ancestors.ancestor_code                                 as region_code,
+        child.year,
+        sum(child.co2_t)                                        as children_sum_co2_t,
         count(*)                                                as children_with_data_count
-    from with_intensities
-    where parent_code is not null
-      and co2_t is not null
-    group by parent_code, year
+    from with_intensities as child
+    inner join {{ ref('int_region_ancestors') }} as ancestors
+        on ancestors.region_code = child.region_code and ancestors.distance = 1
+    where child.co2_t is not null
+    group by ancestors.ancestor_code, child.year
 )
 
 select

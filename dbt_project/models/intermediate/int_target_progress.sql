@@ -8,8 +8,27 @@ targets as (
     select * from {{ ref('stg_reference__targets') }}
 ),
 
+-- How each indicator is judged and shown (stg_reference__indicators: ref_indicators with
+-- ref_indicator_metadata and the category order), carried onto every row so that readers take
+-- the level, its unit and the plan's order from here instead of restating them.
 indicators as (
-    select indicator_code, level_indicator_code, name_zh, name_en, unit
+    select
+        indicator_code,
+        indicator_kind,
+        level_indicator_code,
+        direction,
+        category,
+        category_order,
+        indicator_order,
+        name_zh,
+        name_en,
+        unit,
+        display_unit_zh,
+        display_multiplier,
+        level_unit,
+        level_display_unit_zh,
+        level_display_multiplier,
+        source_kind
     from {{ ref('stg_reference__indicators') }}
 ),
 
@@ -35,10 +54,21 @@ level_steps as (
 target_years as (
     select
         targets.*,
+        indicators.indicator_kind,
         indicators.level_indicator_code,
+        indicators.direction,
+        indicators.category,
+        indicators.category_order,
+        indicators.indicator_order,
         indicators.name_zh,
         indicators.name_en,
         indicators.unit,
+        indicators.display_unit_zh,
+        indicators.display_multiplier,
+        indicators.level_unit,
+        indicators.level_display_unit_zh,
+        indicators.level_display_multiplier,
+        indicators.source_kind,
         cast(unnest(generate_series(targets.plan_first_year, targets.plan_last_year)) as integer) as year
     from targets
     left join indicators
@@ -122,6 +152,11 @@ evaluated as (
         case
             when target_kind = 'reduction_vs_base' then {{ reduction_vs('current_value', 'previous_value') }}
         end                                                             as annual_reduction,
+        -- the yardstick for annual_reduction: the same reduction every year reaches the target
+        case
+            when target_kind = 'reduction_vs_base'
+                then {{ even_pace_annual_reduction('target_value', 'base_year', 'target_year') }}
+        end                                                             as even_pace_annual_reduction,
         -- "≈" (左右) targets count as met down to a tolerance below the path
         case
             when comparison = 'approximately' then {{ var('approximately_tolerance_fraction') }} * abs(target_value)
@@ -186,5 +221,18 @@ select
     gap,
     annual_reduction,
     cumulative_reduction,
-    status
+    status,
+    indicator_kind,
+    direction,
+    level_indicator_code,
+    level_unit,
+    level_display_unit_zh,
+    level_display_multiplier,
+    display_unit_zh,
+    display_multiplier,
+    category,
+    category_order,
+    indicator_order,
+    source_kind,
+    even_pace_annual_reduction
 from with_status

@@ -1,13 +1,10 @@
 -- Region × year (province and cities): carbon-market enterprises' verified emissions as a share
--- of the region's inventory CO2 (marts.fct_region_year.co2_t). Enterprises sit in counties;
--- a county counts towards its city and its province. Only verified or rechecked enterprise-years
+-- of the region's inventory CO2 (marts.fct_region_year.co2_t). An enterprise counts in its own
+-- region and in each ancestor (int_region_ancestors): a county's in its city and province, one
+-- registered at a city's own code (嘉峪关) in that city and the province. Only verified or rechecked enterprise-years
 -- count (self-reported only → not covered). Enterprise totals include purchased electricity and
 -- heat (indirect), the inventory does not: direct_coverage_share uses combustion + process only.
 with
-
-regions as (
-    select region_code, level, city_code, province_code from {{ ref('stg_reference__regions') }}
-),
 
 inventory as (
     select region_code, year, level, co2_t from {{ ref('fct_region_year') }}
@@ -15,21 +12,21 @@ inventory as (
 ),
 
 ets as (
-    select e.*, r.city_code, r.province_code
-    from {{ ref('fct_enterprise_year') }} as e
-    left join regions as r on r.region_code = e.region_code
-    where e.in_ets and e.data_status in ('verified', 'rechecked')
+    select * from {{ ref('fct_enterprise_year') }}
+    where in_ets and data_status in ('verified', 'rechecked')
 ),
 
 ets_by_region as (
-    select region_code, year, count(*) as n, sum(co2_t) as co2, sum(co2_combustion_t + co2_process_t) as direct
-    from (
-        select province_code as region_code, year, co2_t, co2_combustion_t, co2_process_t from ets
-        union all
-        select city_code as region_code, year, co2_t, co2_combustion_t, co2_process_t from ets
-        where city_code is not null and city_code <> province_code
-    )
-    group by all
+    select
+        ancestors.ancestor_code                                     as region_code,
+        ets.year,
+        count(*)                                                    as n,
+        sum(ets.co2_t)                                              as co2,
+        sum(ets.co2_combustion_t + ets.co2_process_t)               as direct
+    from ets
+    inner join {{ ref('int_region_ancestors') }} as ancestors
+        on ancestors.region_code = ets.region_code and ancestors.ancestor_level in ('province', 'city')
+    group by ancestors.ancestor_code, ets.year
 )
 
 select

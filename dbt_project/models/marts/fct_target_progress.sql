@@ -25,5 +25,18 @@ select
     gap,
     annual_reduction,
     cumulative_reduction,
-    status
+    status,
+    -- how the indicator is judged and shown (ref_indicator_metadata, ref_indicators, the category
+    -- order): readers take the level, its unit and the plan's order from here, never restate them
+    level_indicator_code,
+    level_unit,
+    level_display_unit_zh,
+    level_display_multiplier,
+    display_unit_zh,
+    display_multiplier,
+    category,
+    category_order,
+    indicator_order,
+    source_kind,
+    even_pace_annual_reduction
 from progress

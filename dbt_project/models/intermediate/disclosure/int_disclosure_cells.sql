@@ -1,4 +1,4 @@
--- Every enterprise-derived cell with what the confidentiality rule needs (DOMAIN.md): how many
+-- Every enterprise-derived cell with what the confidentiality rule needs (docs/methodology.md): how many
 -- enterprises it holds, its total and its largest enterprise, and the primary suppression
 -- reason — fewer than var('disclosure_min_enterprises') (3) enterprises, or one enterprise above
 -- var('disclosure_dominance_share') (80 %) of the CO2, of the direct CO2 or of the activity.

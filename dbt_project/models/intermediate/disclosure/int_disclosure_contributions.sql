@@ -21,15 +21,13 @@ versions as (
     select
         v.credit_code,
         v.year,
-        coalesce(changes.new_code, v.region_code)                    as region_code,
+        v.region_code,
         v.sector_code,
         v.in_ets and v.data_status in ('verified', 'rechecked')     as in_market,
         v.co2_t,
         v.co2_combustion_t + v.co2_process_t                         as direct_co2_t,
         v.quarantined_lines_count > 0                                as is_incomplete
     from {{ ref('int_enterprise_report_versions') }} as v
-    left join {{ ref('stg_reference__region_code_changes') }} as changes
-        on changes.old_code = v.region_code
     where v.is_authoritative
 ),
 

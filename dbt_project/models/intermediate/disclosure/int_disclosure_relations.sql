@@ -14,13 +14,18 @@ cells as (
 ),
 
 regions as (
-    select region_code, level, parent_code from {{ ref('stg_reference__regions') }}
+    select region_code, level from {{ ref('stg_reference__regions') }}
+),
+
+parents as (
+    select region_code, ancestor_code as parent_code from {{ ref('int_region_ancestors') }} where distance = 1
 ),
 
 region_totals as (
-    select cells.*, regions.level, regions.parent_code
+    select cells.*, regions.level, parents.parent_code
     from cells
     inner join regions on regions.region_code = cells.region_code
+    left join parents on parents.region_code = cells.region_code
     where cells.region_scope = 'total' and cells.breakdown_code = 'all'
       and cells.measure in ('enterprise_co2', 'process_co2')
 ),

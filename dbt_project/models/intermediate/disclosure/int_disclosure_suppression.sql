@@ -1,5 +1,5 @@
--- Primary and complementary suppression of the enterprise-derived cells (DOMAIN.md,
--- confidentiality; docs/methodology.md, "Suppression").
+-- Primary and complementary suppression of the enterprise-derived cells (docs/methodology.md,
+-- "The public warehouse and confidentiality").
 -- Round 0 hides the cells that break the rule themselves (int_disclosure_cells.primary_reason).
 -- A relation of int_disclosure_relations leaks when exactly one of its members is hidden: that
 -- member is then the total minus the visible parts (or the sum of the parts). Each round hides,

@@ -1,0 +1,20 @@
+"""SQL shared by several pages (dashboards.queries: the rules for every query there)."""
+
+# Every region for the region picker (marts.dim_region, in both warehouse files), with the chain
+# from its province down to itself (ancestor_codes, from marts.dim_region_ancestors: the one
+# place the hierarchy is walked). No params.
+REGIONS = """
+SELECT
+    d.region_code,
+    d.name_zh,
+    d.level,
+    d.parent_code,
+    d.province_code,
+    (
+        SELECT list(a.ancestor_code ORDER BY a.distance DESC)
+        FROM marts.dim_region_ancestors AS a
+        WHERE a.region_code = d.region_code
+    ) AS ancestor_codes
+FROM marts.dim_region AS d
+ORDER BY d.region_code
+"""
