@@ -32,6 +32,8 @@
 -- depends_on: {{ ref('fct_region_year') }}
 -- depends_on: {{ ref('fct_target_progress') }}
 {%- set marts = ref('fct_region_year') %}
+{#- database names of a build file can need quoting ("0f3c-run") #}
+{%- set marts_prefix = adapter.quote(marts.database) ~ "." ~ adapter.quote(marts.schema) ~ "." %}
 {%- set checked_columns = [] %}
 {%- set level_tables = [] %}
 {%- if execute %}
@@ -59,7 +61,7 @@
 {%- for table, column in checked_columns %}
     {%- do checks.append(
         "select '" ~ table ~ "' as table_name, '" ~ column ~ "' as column_name, count(*) as negative_rows, min("
-        ~ adapter.quote(column) ~ ") as min_value from " ~ marts.database ~ "." ~ marts.schema ~ "." ~ table
+        ~ adapter.quote(column) ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
         ~ " where " ~ adapter.quote(column) ~ " < 0 having count(*) > 0"
     ) %}
 {%- endfor %}
@@ -67,7 +69,7 @@
     {%- for column in ('current_value', 'base_value') %}
     {%- do checks.append(
         "select '" ~ table ~ "' as table_name, '" ~ column ~ " (intensity levels)' as column_name, count(*) as negative_rows, min("
-        ~ column ~ ") as min_value from " ~ marts.database ~ "." ~ marts.schema ~ "." ~ table
+        ~ column ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
         ~ " where level_indicator_code like '%intensity' and " ~ column ~ " < 0 having count(*) > 0"
     ) %}
     {%- endfor %}
