@@ -11,6 +11,7 @@ headers), chart_text() in plotly figures. Every CSV offered neutralises spreadsh
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import re
@@ -22,20 +23,30 @@ import streamlit as st
 from dashboards import queries, warehouse
 from dashboards.i18n import code_label, current_language, is_missing, t
 from dashboards.i18n import table as i18n_table
+from pipelines import paths
 from pipelines.safe_text import neutralise_frame_formulas, one_line
 
-STATUSES = ("green", "yellow", "red", "no_data")
-BADGE_COLOURS = {"green": "green", "yellow": "yellow", "red": "red", "no_data": "gray"}
+
+
+def _status_vocabulary() -> list[dict[str, str]]:
+    """The barometer's statuses in display order, from their one home, the dbt seed
+    ref_target_statuses (code, order, colours, icon); their words are i18n labels status_<code>."""
+    with (paths.SEEDS_DIR / "ref_target_statuses.csv").open(encoding="utf-8", newline="") as handle:
+        return sorted(csv.DictReader(handle), key=lambda row: int(row["display_order"]))
+
+
+_VOCABULARY = _status_vocabulary()
+STATUSES = tuple(row["status_code"] for row in _VOCABULARY)
+# Counted in the overview's summary line even at 0 (the others only when they occur).
+ALWAYS_COUNTED = tuple(row["status_code"] for row in _VOCABULARY if row["always_counted"] == "true")
+BADGE_COLOURS = {row["status_code"]: row["badge_colour"] for row in _VOCABULARY}
 # Yellow text on a white page cannot be read; a metric's delta uses orange for the yellow state.
-DELTA_COLOURS = {"green": "green", "yellow": "orange", "red": "red", "no_data": "gray"}
+DELTA_COLOURS = {code: "orange" if colour == "yellow" else colour for code, colour in BADGE_COLOURS.items()}
 # Shapes as well as colours, for readers who cannot tell green from red.
-STATUS_ICONS = {
-    "green": ":material/check_circle:",
-    "yellow": ":material/schedule:",
-    "red": ":material/error:",
-    "no_data": ":material/help:",
-}
-CHART_STATUS_COLOURS = {"green": "#1e8e3e", "yellow": "#f2b705", "red": "#d93025", "no_data": "#9aa0a6"}
+STATUS_ICONS = {row["status_code"]: f":material/{row['icon']}:" for row in _VOCABULARY}
+CHART_STATUS_COLOURS = {row["status_code"]: row["chart_colour"] for row in _VOCABULARY}
+# A reduction against a level that is not positive (dbt: reduction_is_meaningful): never ranked or coloured.
+NOT_MEANINGFUL = "not_meaningful"
 
 # 万 (10⁴), the one display scale of every page: the warehouse stores t, tce, yuan and 10k yuan;
 # pages show 万吨 (t / PER_TEN_THOUSAND), 万吨标准煤, 万元 and 亿元 (10k yuan / PER_TEN_THOUSAND).
@@ -121,9 +132,14 @@ def status_legend() -> str:
 
 
 def status_badge(status: object) -> None:
+    """The status as a coloured badge, its one-line meaning as the tooltip (why "不适用", …)."""
     code = "no_data" if is_missing(status) else str(status)
+    meaning = f"status_{code}_meaning"
     # A badge's label renders Markdown: a status the vocabulary does not know is data.
-    st.badge(code_text("status", code), color=BADGE_COLOURS.get(code, "gray"), icon=STATUS_ICONS.get(code, STATUS_ICONS["no_data"]))
+    st.badge(
+        code_text("status", code), color=BADGE_COLOURS.get(code, "gray"), icon=STATUS_ICONS.get(code, STATUS_ICONS["no_data"]),
+        help=t(meaning) if meaning in i18n_table() else None,
+    )
 
 
 def localized(row: Mapping[str, object], zh: str = "name_zh", en: str = "name_en", fallback: str | None = None) -> str:

@@ -16,6 +16,7 @@ the build with a message naming the duplicate key.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +34,17 @@ DATA_STATUSES = ["reported", "verified", "rechecked"]
 SOURCE_CATEGORIES = ["combustion", "process", "electricity", "heat"]
 CANONICAL_ACTIVITY_UNITS = ["t", "10^4Nm3", "MWh", "GJ", "tce"]
 REGION_LEVELS = ["province", "city", "county"]
-TARGET_STATUSES = ["green", "yellow", "red", "no_data"]
+# The barometer's status vocabulary lives in one seed (dbt_project/seeds/ref_target_statuses.csv).
+with (Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "ref_target_statuses.csv").open(encoding="utf-8", newline="") as _handle:
+    TARGET_STATUSES = [row["status_code"] for row in csv.DictReader(_handle)]
 YEARS = (2000, 2035)
 
 # Plausible ranges for a Chinese province, city or county (tce per 10⁴ yuan of GDP at constant
 # 2015 prices; national average ≈ 0.5, the heaviest industrial counties stay below 10).
 ENERGY_INTENSITY_RANGE = (0.0, 20.0)
-# t CO2 per 10⁴ yuan. co2_for_intensity_t nets out electricity exported to other regions, so a
-# hydro-exporting county can go below zero (sample: −15); the bounds catch unit slips only.
-CARBON_INTENSITY_RANGE = (-60.0, 60.0)
+# t CO2 per 10⁴ yuan. co2_for_intensity_t deducts exported electricity at most down to zero
+# (docs/methodology.md, "Electricity"), so it is never negative; the upper bound catches unit slips.
+CARBON_INTENSITY_RANGE = (0.0, 60.0)
 # The hierarchy residual (region minus the sum of its children, fct_region_year.residual_fraction
 # as dbt computes it) may differ by statistics discrepancy, but not by more than this share of the
 # region's own total. The number lives with the other tolerances, in dbt_project.yml's vars.

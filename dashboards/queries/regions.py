@@ -17,7 +17,8 @@ ORDER BY y.year
 # and in that year's plan base year (marts.fct_region_year), its energy and CO2 intensity in both
 # years with the reduction vs the base year (marts.fct_region_intensity_progress: computed in dbt
 # for every region with data, counties without targets included; the same figure as
-# fct_target_progress.actual_value where a target exists), and the status of its intensity targets
+# fct_target_progress.actual_value where a target exists; NULL with reduction_status
+# not_meaningful where a level is not positive), and the status of its intensity targets
 # (marts.fct_target_progress). All in both warehouse files. Every child is listed, with NULLs where
 # it has no data (missing is not zero).
 # Params: parent code ('' = the country), year, plan base year, year, year, year, year.
@@ -30,12 +31,12 @@ WITH children AS (
 now AS (SELECT region_code, co2_t FROM marts.fct_region_year WHERE year = ?),
 base AS (SELECT region_code, co2_t FROM marts.fct_region_year WHERE year = ?),
 co2_intensity AS (
-    SELECT region_code, current_value, base_value, reduction_vs_base
+    SELECT region_code, current_value, base_value, reduction_vs_base, reduction_status
     FROM marts.fct_region_intensity_progress
     WHERE indicator_code = 'co2_intensity_reduction' AND year = ?
 ),
 energy_intensity AS (
-    SELECT region_code, current_value, base_value, reduction_vs_base
+    SELECT region_code, current_value, base_value, reduction_vs_base, reduction_status
     FROM marts.fct_region_intensity_progress
     WHERE indicator_code = 'energy_intensity_reduction' AND year = ?
 ),
@@ -61,6 +62,8 @@ SELECT
     energy_intensity.base_value AS base_energy_intensity,
     co2_intensity.reduction_vs_base AS co2_intensity_reduction,
     energy_intensity.reduction_vs_base AS energy_intensity_reduction,
+    co2_intensity.reduction_status AS co2_intensity_reduction_status,
+    energy_intensity.reduction_status AS energy_intensity_reduction_status,
     co2_target.base_year AS co2_target_base_year,
     co2_target.target_value AS co2_target_value,
     co2_target.gap AS co2_target_gap,

@@ -43,8 +43,10 @@ REGION_QUANTITIES: dict[str, Quantity] = {
     "carbon_intensity": Quantity("indicator_q_carbon_intensity", "t_co2_per_10k_yuan", 1.0, 3, False),
     "energy_consumption_tce": Quantity("indicator_q_energy", "10k_tce", 1 / PER_TEN_THOUSAND, 2, True),
     "co2_t": Quantity("indicator_q_co2_combustion", "10k_t_co2", 1 / PER_TEN_THOUSAND, 2, True),
-    "co2_net_electricity_import_t": Quantity("indicator_q_co2_electricity", "10k_t_co2", 1 / PER_TEN_THOUSAND, 2, True),
-    "co2_for_intensity_t": Quantity("indicator_q_co2_for_intensity", "10k_t_co2", 1 / PER_TEN_THOUSAND, 2, True),
+    # Not additive: an exporter's deduction uses its own generation factor (a province's, the grid
+    # factor: docs/methodology.md, "Electricity"), so children's figures do not sum to the parent's.
+    "co2_net_electricity_import_t": Quantity("indicator_q_co2_electricity", "10k_t_co2", 1 / PER_TEN_THOUSAND, 2, False),
+    "co2_for_intensity_t": Quantity("indicator_q_co2_for_intensity", "10k_t_co2", 1 / PER_TEN_THOUSAND, 2, False),
     "gdp_const_10k_yuan": Quantity("indicator_q_gdp", "100m_yuan", 1 / PER_TEN_THOUSAND, 2, True),
 }
 
@@ -135,6 +137,8 @@ def child_regions(
     config["status"] = st.column_config.TextColumn(labels["status"])
     st.dataframe(table, hide_index=True, column_config=config, placeholder=t("missing_value"), height="content")
     st.caption(t("indicator_children_with_data", count=len(with_data), total=len(children)) + t("indicator_residual_help"))
+    if rows["status"].eq(components.NOT_MEANINGFUL).any():  # why a row says "不适用" and has no figure
+        st.caption(t("status_not_meaningful_meaning"))
     download(table, f"{region}_{year}_{indicator}_regions", "indicator_regions", labels)
 
     # The children's shares of the first additive quantity, as a chart (with its data).

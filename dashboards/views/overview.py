@@ -3,7 +3,8 @@
 What a leader sees first in the morning. For the chosen region (province → city → county), plan
 period and year (by default the latest year with data), each indicator of the plan shows its value
 in its own unit, the target, where the even-pace path says it should be by now, the gap to that
-path and the green/yellow/red/no-data status; a one-line count summary says how many are on track;
+path and the status (green, yellow, red, missed, not meaningful, no data: seed ref_target_statuses,
+words in i18n.csv); a one-line count summary says how many are on track;
 a table lists them all (CSV/Excel), and each card leads to the indicator's detail page.
 The two headline intensity indicators also get their path over the plan period.
 
@@ -25,7 +26,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components, queries
-from dashboards.components import CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, code_text, name_text, plain, unit_label
+from dashboards.components import (
+    ALWAYS_COUNTED, CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, code_text, name_text, plain, unit_label,
+)
 from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
 from dashboards.i18n import table as label_table
 
@@ -234,15 +237,21 @@ def year_cards(progress: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def status_counts(statuses: pd.Series) -> dict[str, int]:
+    """Counts in the vocabulary's order (seed ref_target_statuses): the always-counted statuses even
+    at 0, the others (missed, not_meaningful) when they occur."""
     counted = statuses.fillna("no_data").value_counts()
-    counts = {status: int(counted.get(status, 0)) for status in STATUSES}
+    counts = {
+        status: int(counted.get(status, 0)) for status in STATUSES
+        if status in ALWAYS_COUNTED or counted.get(status, 0)
+    }
     for status, count in counted.items():  # a status the vocabulary does not know yet is still counted
         counts.setdefault(str(status), int(count))
     return counts
 
 
 def summary_line(statuses: pd.Series) -> str:
-    """"**17 项指标**：11 项进度正常 · 6 项进度滞后 · 0 项差于基年 · 0 项暂无数据" (labels and numbers only)."""
+    """"**17 项指标**：11 项进度正常 · 6 项进度滞后 · 0 项差于基年 · 0 项暂无数据" (labels and numbers
+    only; "· 3 项未完成" between red and no data when targets were missed)."""
     counts = status_counts(statuses)
     items = [t("overview_summary_item", count=count, status=code_text("status", status)) for status, count in counts.items()]
     return t("overview_summary_total", count=len(statuses)) + t("overview_summary_separator").join(items)

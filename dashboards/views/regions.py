@@ -61,15 +61,17 @@ class Metric:
     level_metric: str  # the quantity behind it (a reduction's intensity; a level metric itself)
     target: str | None  # prefix of the target columns (co2_target_*, energy_target_*), if any
     indicator: str | None  # the fct_target_progress indicator those columns come from
+    # a reduction's reduction_status column (dbt: not_meaningful where a level is not positive)
+    status_column: str | None = None
 
 
 METRICS = {
     metric.code: metric
     for metric in (
         Metric("co2_intensity_reduction", "co2_intensity_reduction", 100, "regions_unit_reduction", 1, True, True,
-               "carbon_intensity", "co2_target", "co2_intensity_reduction"),
+               "carbon_intensity", "co2_target", "co2_intensity_reduction", "co2_intensity_reduction_status"),
         Metric("energy_intensity_reduction", "energy_intensity_reduction", 100, "regions_unit_reduction", 1, True, True,
-               "energy_intensity", "energy_target", "energy_intensity_reduction"),
+               "energy_intensity", "energy_target", "energy_intensity_reduction", "energy_intensity_reduction_status"),
         Metric("carbon_intensity", "carbon_intensity", 1, "regions_unit_carbon_intensity", 3, False, False,
                "carbon_intensity", "co2_target", "co2_intensity_reduction"),
         Metric("energy_intensity", "energy_intensity", 1, "regions_unit_energy_intensity", 3, False, False,
@@ -161,10 +163,13 @@ def render() -> None:
     st.subheader(t("regions_map_heading", scope=plain(scope), year=year))
     parent_level = None if parent is None else str(by_code[parent]["level"])
     outlines = geo.children_features(parent, parent_level)
-    if table["value"].isna().all():
+    missing = table["value"].isna() & ~table["not_meaningful"]
+    if table["value"].isna().all() and not table["not_meaningful"].any():
         st.info(t("regions_no_data", scope=plain(scope), year=year), icon=":material/help:")
-    elif table["value"].isna().any():
-        st.caption(t("regions_partial_data", total=len(table), missing=int(table["value"].isna().sum()), year=year))
+    elif missing.any():
+        st.caption(t("regions_partial_data", total=len(table), missing=int(missing.sum()), year=year))
+    if table["not_meaningful"].any():
+        st.caption(t("regions_not_meaningful", count=int(table["not_meaningful"].sum()), year=year))
     if outlines:
         st.altair_chart(
             map_chart(outlines, table, metric, base_year, picked),
@@ -214,11 +219,16 @@ def ranking(data: pd.DataFrame, metric: Metric, base_year: BaseYear) -> pd.DataF
     """The children with the chosen metric in screen units, ranked; missing values last, unranked.
 
     Columns: rank, name, region_code, value, level_year / level_base (a reduction's intensity, or
-    a level metric in the base year), change_pct, target_pct, gap_pp, status (words), and for
-    authorised roles enterprises_count, enterprise_co2_10k_t. Missing stays NaN (never 0).
+    a level metric in the base year), change_pct, target_pct, gap_pp, status (words), note ("不适用"
+    where dbt says a reduction is not meaningful), not_meaningful (flag), and for authorised roles
+    enterprises_count, enterprise_co2_10k_t. Missing stays NaN (never 0). A region whose reduction
+    is not meaningful has no value (dbt leaves it NULL): it is never ranked nor coloured.
     """
     frame = pd.DataFrame({"region_code": data["region_code"], "name": data["name"]})
     frame["value"] = (data[metric.column].astype("float64") * metric.scale).round(6)
+    flagged = data[metric.status_column].eq(components.NOT_MEANINGFUL) if metric.status_column else pd.Series(False, index=data.index)
+    frame["not_meaningful"] = flagged.fillna(False).astype(bool)
+    frame.loc[frame["not_meaningful"], "value"] = float("nan")
     level = METRICS[metric.level_metric]
     year_column, base_column = LEVEL_COLUMNS[metric.level_metric]
     frame["level_year"] = data[year_column].astype("float64") * level.scale
@@ -239,6 +249,8 @@ def ranking(data: pd.DataFrame, metric: Metric, base_year: BaseYear) -> pd.DataF
             code_label("status", str(status)) if same and not is_missing(status) else None
             for status, same in zip(data[f"{metric.target}_status"], same_base)
         ]
+    if metric.status_column:
+        frame["note"] = [code_label("status", components.NOT_MEANINGFUL) if flag else None for flag in frame["not_meaningful"]]
     if "enterprises_count" in data:
         frame["enterprises_count"] = data["enterprises_count"].astype("Int64")
         frame["enterprise_co2_10k_t"] = (data["enterprise_co2_t"] / PER_TEN_THOUSAND).round(2)
@@ -263,6 +275,7 @@ def ranking_headers(table: pd.DataFrame, metric: Metric, base_year: BaseYear, ye
         "target_pct": t("regions_col_target"),
         "gap_pp": t("col_gap"),
         "status": t("col_status"),
+        "note": t("regions_col_note"),
         "enterprises_count": t("regions_col_enterprises"),
         "enterprise_co2_10k_t": t("regions_col_enterprise_co2"),
     }
@@ -274,7 +287,7 @@ def shown_columns(table: pd.DataFrame, metric: Metric) -> list[str]:
     level metric its base-year value and the change (its own value already is the year's)."""
     columns = ["rank", "name", "region_code", "value"]
     columns += ["level_year", "level_base"] if metric.level_metric != metric.code else ["level_base", "change_pct"]
-    columns += [column for column in ("target_pct", "gap_pp", "status", "enterprises_count", "enterprise_co2_10k_t") if column in table.columns]
+    columns += [column for column in ("target_pct", "gap_pp", "status", "note", "enterprises_count", "enterprise_co2_10k_t") if column in table.columns]
     return columns
 
 
@@ -294,10 +307,11 @@ def ranking_section(table: pd.DataFrame, metric: Metric, base_year: BaseYear, pa
         "target_pct": t("regions_col_target_help"),
         "gap_pp": t("col_gap_help"),
         "status": t("regions_col_status_help", indicator=metric_name(metric.indicator)) if metric.indicator else None,
+        "note": t("status_not_meaningful_meaning"),
     }
     config = {}
     for column, label in headers.items():
-        if column in ("name", "region_code", "status"):
+        if column in ("name", "region_code", "status", "note"):
             config[column] = st.column_config.TextColumn(label, help=helps.get(column))
         elif column == "rank":
             config[column] = st.column_config.NumberColumn(label, format="%d")
@@ -373,7 +387,8 @@ def residual_section(picked: str | None, year: int, by_code: dict, children_of: 
 def map_features(outlines: list[dict], table: pd.DataFrame, metric: Metric, picked: str | None) -> list[dict]:
     """The outlines with what the map shows as top-level members: region_code, name (from the
     data, else the outline's), value (screen units; None when missing, never 0), value_label
-    (the tooltip text, "— 暂无数据" when missing) and picked (outlined)."""
+    (the tooltip text, "— 暂无数据" when missing, "不适用" with the reason when dbt says the
+    reduction is not meaningful: grey too, never coloured) and picked (outlined)."""
     rows = {row["region_code"]: row for row in table.to_dict("records")}
     result = []
     for outline in outlines:
@@ -381,12 +396,16 @@ def map_features(outlines: list[dict], table: pd.DataFrame, metric: Metric, pick
         row = rows.get(code, {})
         value = row.get("value")
         missing = is_missing(value)
+        if row.get("not_meaningful"):
+            label = t("regions_tooltip_not_meaningful")
+        else:
+            label = t("regions_tooltip_missing") if missing else f"{float(value):,.{metric.decimals}f}"
         result.append({
             **outline,
             "region_code": code,
             "name": row.get("name") or outline["properties"]["name"],
             "value": None if missing else float(value),
-            "value_label": t("regions_tooltip_missing") if missing else f"{float(value):,.{metric.decimals}f}",
+            "value_label": label,
             "picked": code == picked,
         })
     return result

@@ -74,9 +74,75 @@
 {%- endmacro %}
 
 
-{# Reduction of an intensity against a reference level: 1 − I / I_ref (a fraction). #}
+{#
+  A reduction "1 − now ÷ reference" only means something when both levels are positive: against
+  a zero or negative reference (an electricity-exporting county whose adjusted CO2 was once
+  netted below zero) the ratio flips sign and explodes (敦煌 150.6 %, 瓜州 −619 %). True when it
+  is meaningful, false when a level is not positive, null when a level is missing.
+#}
+{% macro reduction_is_meaningful(current_value, reference_value) -%}
+    (({{ current_value }}) > 0 and ({{ reference_value }}) > 0)
+{%- endmacro %}
+
+
+{#
+  Reduction of an intensity against a reference level: 1 − I / I_ref (a fraction); NULL unless
+  both levels are positive (reduction_is_meaningful), never a number that ranks nonsense.
+#}
 {% macro reduction_vs(current_value, reference_value) -%}
-    (1.0 - {{ safe_divide(current_value, reference_value) }})
+    case
+        when {{ reduction_is_meaningful(current_value, reference_value) }}
+            then 1.0 - ({{ current_value }}) / ({{ reference_value }})
+    end
+{%- endmacro %}
+
+
+{#
+  Electricity-adjusted CO2 (docs/methodology.md, "Electricity"). A region's own generation
+  factor, tCO2/MWh = the CO2 of its own thermal power inputs ÷ its own total generation
+  (thermal + hydro + wind + solar); NULL when its generation is unknown or zero.
+#}
+{% macro own_generation_factor(thermal_power_co2_t, own_generation_mwh) -%}
+    {{ safe_divide(thermal_power_co2_t, own_generation_mwh) }}
+{%- endmacro %}
+
+
+{#
+  The CO2 of a net import (net_import_mwh > 0), added at the grid factor: net × grid factor.
+  0 for a net exporter (its flow is a deduction, below); NULL when the flow or factor is unknown.
+  (CASE, not greatest()/least(): those skip NULLs in DuckDB, and an unknown must stay unknown.)
+#}
+{% macro electricity_import_co2_t(net_import_mwh, grid_factor) -%}
+    case
+        when ({{ net_import_mwh }}) > 0 then ({{ net_import_mwh }}) * ({{ grid_factor }})
+        when ({{ net_import_mwh }}) <= 0 then 0.0
+    end
+{%- endmacro %}
+
+
+{#
+  The CO2 deducted for a net export (net_import_mwh < 0), a non-negative amount:
+    own generation known:   min(export × own generation factor, CO2 of its own power generation)
+    own generation unknown: min(export × grid factor, the region's direct CO2)
+  Neither can exceed the region's direct CO2 (its power generation CO2 is part of it), so
+  direct CO2 − deduction is never negative. 0 for a net importer; NULL when a term is unknown.
+#}
+{% macro electricity_export_deduction_t(net_import_mwh, own_factor, thermal_power_co2_t, grid_factor, direct_co2_t) -%}
+    case
+        when ({{ net_import_mwh }}) is null then null
+        when ({{ net_import_mwh }}) >= 0 then 0.0
+        when ({{ own_factor }}) is not null then
+            case
+                when ({{ thermal_power_co2_t }}) is null then null
+                when -({{ net_import_mwh }}) * ({{ own_factor }}) <= ({{ thermal_power_co2_t }})
+                    then -({{ net_import_mwh }}) * ({{ own_factor }})
+                else ({{ thermal_power_co2_t }})
+            end
+        when ({{ grid_factor }}) is null or ({{ direct_co2_t }}) is null then null
+        when -({{ net_import_mwh }}) * ({{ grid_factor }}) <= ({{ direct_co2_t }})
+            then -({{ net_import_mwh }}) * ({{ grid_factor }})
+        else ({{ direct_co2_t }})
+    end
 {%- endmacro %}
 
 -- The MRV precedence (docs/methodology.md, "Enterprise reports"): the latest authoritative figure wins — rechecked (复查) >

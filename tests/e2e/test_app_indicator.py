@@ -111,6 +111,34 @@ def test_child_regions_and_residual_match_the_warehouse(sample_app):
     assert pd.isna(residual_row["carbon_intensity"])  # intensities do not add up: left missing
 
 
+def test_electricity_adjusted_co2_is_not_summed_over_children(sample_app):
+    """Exports are deducted at each region's own generation factor (the province's at the grid
+    factor), so the children's adjusted CO2 does not add up to the province's: no sum, no residual."""
+    table = frame_with(at_year(open_page(PAGE, role="leader"), 2018), "row_kind")
+    sum_row, residual_row = table.iloc[-2], table.iloc[-1]
+    for column in ("co2_for_intensity_t", "co2_net_electricity_import_t"):
+        assert pd.isna(sum_row[column]) and pd.isna(residual_row[column]), column
+    assert (table["co2_for_intensity_t"].dropna() > 0).all()  # never negative, exporters included
+
+
+def test_a_target_missed_in_its_final_year_shows_missed(sample_app):
+    app = open_page(PAGE, query_params={"indicator": "natural_gas_share"})
+    assert_no_error(app)
+    assert app.selectbox(key="indicator_year").value == 2020
+    statuses = list(frame_with(app, "level")["status"])
+    assert statuses[-1] == "未完成" and "未完成" not in statuses[:-1]
+    assert any(md.value.startswith(":red-badge[") and "未完成" in md.value for md in app.markdown)
+
+
+def test_a_child_whose_reduction_is_not_meaningful_says_so(not_meaningful_app):
+    app = open_page(PAGE)  # Gansu, CO2 intensity reduction, 2020
+    assert_no_error(app)
+    table = frame_with(app, "row_kind").set_index("region")
+    assert table.at["临夏回族自治州", "status"] == "不适用"
+    assert pd.isna(table.at["临夏回族自治州", "actual"])
+    assert any("不为正" in caption.value for caption in app.caption)
+
+
 def test_officer_sees_the_enterprise_reports_behind_the_figure(sample_app):
     app = at_year(open_page(PAGE, role="officer"), 2018)
     expected = sample_query(sample_app, """

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.e2e.apptest_helpers import all_text, assert_no_error, open_page
@@ -25,7 +26,10 @@ DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 PAGE = "overview.py"
 GANSU, LANZHOU, CHENGGUAN, BEIJING = "620000", "620100", "620102", "110000"
 PLAN = "13th_fyp_2016_2020"
-STATUS_ZH = {"green": "进度正常", "yellow": "进度滞后", "red": "差于基年", "no_data": "暂无数据"}
+STATUS_ZH = {
+    "green": "进度正常", "yellow": "进度滞后", "red": "差于基年", "missed": "未完成", "not_meaningful": "不适用", "no_data": "暂无数据",
+}
+LINXIA = "622900"
 ENERGY_ZH, CO2_ZH = "单位地区生产总值能耗降低", "单位地区生产总值二氧化碳排放量降低"
 
 
@@ -125,6 +129,46 @@ def test_gansu_2018_shows_all_17_indicators_with_their_statuses(sample_app):
     assert by_name.loc[ENERGY_ZH, "gap_unit"] == "个百分点"
 
 
+def test_a_target_missed_in_its_final_year_is_red_and_says_so(sample_app):
+    """Gansu's natural-gas share (6.3 % in 2020 against "> 10 %") was behind pace on the way; in
+    2020, the target year, it is missed: a red 未完成 badge, not a yellow "behind pace"."""
+    expected = _progress(sample_app, GANSU, 2020).set_index("indicator_code")
+    assert expected.at["natural_gas_share", "status"] == "missed"
+    assert expected.at["natural_gas_share", "actual_value"] == pytest.approx(0.063, abs=0.0005)
+    app = open_page(PAGE, role="leader")  # the latest year: 2020
+    assert_no_error(app)
+    name = expected.at["natural_gas_share", "name_zh"]
+    badges = dict(zip([metric.label for metric in app.metric], card_badges(app)))
+    assert badges[name].startswith(":red-badge[") and badge_word(badges[name]) == "未完成"
+    counts = Counter(expected["status"])
+    assert summary(app) == (
+        f"**17 项指标**：{counts['green']} 项进度正常 · {counts['yellow']} 项进度滞后 · "
+        f"{counts['red']} 项差于基年 · {counts['missed']} 项未完成 · {counts['no_data']} 项暂无数据"
+    )
+    assert counts["yellow"] == 0  # in the target year nothing is "behind pace" any more
+    table = app.dataframe[0].value.set_index("indicator")
+    assert table.at[name, "status"] == "未完成"
+    legend = next(md.value for md in app.markdown if md.value.startswith("状态说明"))
+    assert "未完成" in legend and "不适用" in legend
+
+
+def test_a_reduction_that_is_not_meaningful_is_grey_with_the_reason(not_meaningful_app):
+    """临夏's CO2 intensity against a base that is not positive: no figure, a grey 不适用 badge whose
+    tooltip says why, counted apart in the summary line."""
+    app = open_page(PAGE, query_params={"region": LINXIA})
+    assert_no_error(app)
+    assert app.selectbox(key="overview_year").value == 2020
+    values = {metric.label: metric.value for metric in app.metric}
+    assert values[CO2_ZH] == "—"
+    badges = dict(zip([metric.label for metric in app.metric], card_badges(app)))
+    assert badges[CO2_ZH].startswith(":gray-badge[") and badge_word(badges[CO2_ZH]) == "不适用"
+    badge = next(md for md in app.markdown if md.value == badges[CO2_ZH])
+    assert "不为正" in badge.proto.help
+    assert "1 项不适用" in summary(app)
+    table = app.dataframe[0].value.set_index("indicator")
+    assert table.at[CO2_ZH, "status"] == "不适用" and pd.isna(table.at[CO2_ZH, "actual"])
+
+
 def test_switching_to_english_changes_labels(sample_app):
     zh = open_page(PAGE, lang="zh")
     en = open_page(PAGE, lang="en")
@@ -134,7 +178,9 @@ def test_switching_to_english_changes_labels(sample_app):
     expected = _progress(sample_app, GANSU, 2020)
     assert sorted(metric.label for metric in en.metric) == sorted(expected["name_en"])
     assert summary(en).startswith("**17 indicators**: ")
-    assert {badge_word(badge) for badge in card_badges(en)} <= {"on track", "behind pace", "worse than base year", "no data"}
+    words = {badge_word(badge) for badge in card_badges(en)}
+    assert words <= {"on track", "behind pace", "worse than base year", "missed", "not meaningful", "no data"}
+    assert "missed" in words  # 2020 is the target year: the natural-gas share target was missed
     assert en.selectbox(key="overview_year").label == "Year"
     assert {metric.value.split(" ", 1)[1] for metric in en.metric if not metric.value.endswith("%")} == {"10k tce", "10k ha", "10k m³"}
     assert [button.label for button in en.download_button][:2] == ["Download CSV", "Download Excel"]

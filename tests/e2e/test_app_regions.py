@@ -11,6 +11,7 @@ import json
 import math
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dashboards import geo
@@ -18,6 +19,11 @@ from tests.e2e.apptest_helpers import all_text, assert_no_error, open_page
 
 PAGE = "regions.py"
 GANSU, PINGLIANG, JIAYUGUAN = "620000", "620800", "620200"
+# Electricity exporters whose adjusted CO2 once went negative (issue 13): 临夏, 甘南, 酒泉 and its
+# wind counties 瓜州 and 敦煌.
+LINXIA, GANNAN, JIUQUAN, GUAZHOU, DUNHUANG = "622900", "623000", "620900", "620922", "620982"
+STATUS_WORDS_ZH = {"进度正常", "进度滞后", "差于基年", "未完成", "不适用", "暂无数据"}
+STATUS_WORDS_EN = {"on track", "behind pace", "worse than base year", "missed", "not meaningful", "no data"}
 HUATING_OLD, HUATING = "620824", "620881"
 GANSU_CITIES = {
     "620100", "620200", "620300", "620400", "620500", "620600", "620700",
@@ -196,8 +202,10 @@ def test_ranking_is_sorted_with_missing_values_last(sample_app):
     values = list(table["value"])
     assert values == sorted(values, reverse=True)  # larger reduction first
     assert list(table["rank"]) == list(range(1, 15))
-    # Status words where the city has a target; the legend explains them.
-    assert set(table["status"]) <= {"进度正常", "进度滞后", "差于基年", "暂无数据"}
+    # Status words where the city has a target; the legend explains them. 2020 is the 13th plan's
+    # target year: a city target not met there is missed (未完成), not "behind pace".
+    assert set(table["status"]) <= STATUS_WORDS_ZH and "未完成" in set(table["status"])
+    assert "进度滞后" not in set(table["status"])
     assert any(md.value.startswith("状态说明") for md in app.markdown)
     # Intensity: lower first.
     app.selectbox(key="regions_metric").set_value("carbon_intensity").run()
@@ -252,7 +260,7 @@ def test_english_labels(sample_app):
     headers = {column: spec.get("label") for column, spec in json.loads(app.dataframe[0].proto.columns).items()}
     assert headers["value"] == "Reduction in CO₂ per unit of GDP (% vs 2015), 2020"
     assert headers["level_year"] == "CO₂ per unit of GDP (t CO₂ per 10,000 yuan), 2020"
-    assert set(app.dataframe[0].value["status"]) <= {"on track", "behind pace", "worse than base year", "no data"}
+    assert set(app.dataframe[0].value["status"]) <= STATUS_WORDS_EN
     assert {button.label for button in app.get("download_button")} == {"Download CSV", "Download Excel"}
     # Switching the metric and the year works in English too (the option labels are in English).
     app.selectbox(key="regions_metric").set_value("energy_intensity").run()
@@ -291,3 +299,55 @@ def test_a_leader_never_receives_enterprise_names_or_codes(sample_app):
     for credit_code, name in enterprises:
         assert credit_code not in text
         assert name not in text
+
+
+# --- electricity exporters and reductions that are not meaningful (issue 13) ----------------------
+
+
+@pytest.mark.e2e
+def test_electricity_exporters_show_sound_reductions(sample_app):
+    """临夏, 甘南 and 酒泉's wind counties export electricity: their adjusted CO2 deducts exports at
+    their own generation factor and never goes below zero, so the reductions on screen are sound
+    (not 临夏 "68.7 %", 敦煌 "150.6 %", 瓜州 "−619 %") and the colour scale stays narrow."""
+    with duckdb.connect(str(sample_app / "ghg_public.duckdb"), read_only=True) as con:
+        lowest = con.execute(
+            "SELECT min(carbon_intensity), min(co2_for_intensity_t) FROM marts.fct_region_year"
+        ).fetchone()
+    assert lowest[0] > 0 and lowest[1] > 0
+    app = open_page(PAGE)
+    assert_no_error(app)
+    features = map_values(app)
+    expected = reductions(sample_app, "ghg_public.duckdb", 2020, 2015, GANSU)
+    for code in (LINXIA, GANNAN, JIUQUAN):
+        assert features[code]["value"] == pytest.approx(expected[code], abs=1e-4), code
+        assert -50 < features[code]["value"] < 50, code  # a plausible five-year reduction, in %
+    domain = chart_spec(app)["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert domain[1] == -domain[0] < 50
+    app = open_page(PAGE, query_params={"region": JIUQUAN})
+    assert_no_error(app)
+    counties = map_values(app)
+    expected = reductions(sample_app, "ghg_public.duckdb", 2020, 2015, JIUQUAN)
+    for code in (GUAZHOU, DUNHUANG):
+        assert counties[code]["value"] == pytest.approx(expected[code], abs=1e-4), code
+        assert -50 < counties[code]["value"] < 50, code
+    table = app.dataframe[0].value
+    assert table["rank"].notna().all() and table["note"].isna().all()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reduction_that_is_not_meaningful_is_grey_unranked_and_says_why(not_meaningful_app, lang):
+    app = open_page(PAGE, lang=lang)
+    assert_no_error(app)
+    words = "不适用" if lang == "zh" else "not meaningful"
+    table = app.dataframe[0].value.set_index("region_code")
+    assert pd.isna(table.at[LINXIA, "value"]) and pd.isna(table.at[LINXIA, "rank"])
+    assert table.at[LINXIA, "note"] == words and table.at[LINXIA, "status"] == words
+    assert table["rank"].dropna().tolist() == list(range(1, 14))  # the 13 others, ranked
+    assert table.index[-1] == LINXIA  # listed last, like missing values
+    feature = map_values(app)[LINXIA]
+    assert feature["value"] is None  # drawn grey, never coloured
+    assert words in feature["value_label"]
+    assert any(words in caption.value and "1" in caption.value for caption in app.caption)
+    headers = json.loads(app.dataframe[0].proto.columns)
+    assert "note" in headers and headers["note"].get("help")  # the tooltip says why

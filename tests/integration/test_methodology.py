@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 GANSU, BEIJING = "620000", "110000"
-STATUSES = {"green", "yellow", "red", "no_data"}
+STATUSES = {"green", "yellow", "red", "missed", "not_meaningful", "no_data"}  # seed ref_target_statuses
 
 
 @pytest.fixture(scope="module")

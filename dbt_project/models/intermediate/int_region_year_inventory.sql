@@ -1,7 +1,8 @@
--- Everything known about a region in a year: energy, direct combustion CO2, the CO2 embodied
--- in net electricity imports, GDP at constant prices, intensities and the comparison with
--- the region's children. Grain: region × year, for every region-year with energy or activity
--- data (2005 included; marts.fct_region_year publishes the inventory years only).
+-- Everything known about a region in a year: energy, direct combustion CO2, the CO2 of its net
+-- electricity flows (imports added, exports deducted: docs/methodology.md "Electricity"), GDP at
+-- constant prices, intensities and the comparison with the region's children. Grain: region ×
+-- year, for every region-year with energy or activity data (2005 included; marts.fct_region_year
+-- publishes the inventory years only).
 with
 
 regions as (
@@ -26,6 +27,24 @@ grid_factors as (
     select * from {{ ref('int_grid_factor_by_region_year') }}
 ),
 
+-- The region's own power generation: the CO2 of its thermal power inputs (the 火力发电 sector of
+-- the combustion emissions) and the electricity the balance's 火力发电 row puts out.
+thermal_power_co2 as (
+    select region_code, year, sum(co2_t) as thermal_power_co2_t
+    from {{ ref('int_energy_combustion_emissions') }}
+    where sector_code = 'transform_thermal_power'
+    group by region_code, year
+),
+
+thermal_power_output as (
+    select region_code, year, sum(value) as thermal_generation_mwh
+    from {{ ref('int_energy_balance_flows') }}
+    where item_code = 'transform_thermal_power'
+      and fuel_code = 'electricity'
+      and value > 0
+    group by region_code, year
+),
+
 region_years_with_data as (
     select region_code, year from energy
     union
@@ -48,6 +67,16 @@ combined as (
         activity.net_electricity_import_mwh,
         grid_factors.grid_factor_tco2_per_mwh,
         grid_factors.grid_factor_set,
+        -- a region-year with a balance but no thermal power row burns nothing for power: 0
+        case
+            when energy.region_code is not null then coalesce(thermal_power_co2.thermal_power_co2_t, 0)
+        end                                                     as thermal_power_co2_t,
+        case
+            when energy.region_code is not null then coalesce(thermal_power_output.thermal_generation_mwh, 0)
+        end                                                     as thermal_generation_mwh,
+        activity.hydro_generation_mwh,
+        activity.wind_generation_mwh,
+        activity.solar_generation_mwh,
         activity.gdp_current_10k_yuan,
         activity.gdp_const_10k_yuan
     from region_years_with_data as region_years
@@ -61,17 +90,78 @@ combined as (
         on activity.region_code = region_years.region_code and activity.year = region_years.year
     left join grid_factors
         on grid_factors.region_code = region_years.region_code and grid_factors.year = region_years.year
+    left join thermal_power_co2
+        on thermal_power_co2.region_code = region_years.region_code and thermal_power_co2.year = region_years.year
+    left join thermal_power_output
+        on thermal_power_output.region_code = region_years.region_code and thermal_power_output.year = region_years.year
 ),
 
--- The provincial assessment convention: CO2 for the intensity indicator adds the CO2 of net
--- electricity imports (negative for a net exporter such as Gansu) to direct combustion CO2.
+-- Own generation = thermal output + hydro + wind + solar; a part not reported counts as none
+-- (the factor is then, if anything, too high, and the cap below still holds); unknown (null)
+-- when none of the four is known.
+own_generation as (
+    select
+        *,
+        case
+            when thermal_generation_mwh is not null or hydro_generation_mwh is not null
+              or wind_generation_mwh is not null or solar_generation_mwh is not null
+            then coalesce(thermal_generation_mwh, 0) + coalesce(hydro_generation_mwh, 0)
+               + coalesce(wind_generation_mwh, 0) + coalesce(solar_generation_mwh, 0)
+        end                                                     as own_generation_mwh
+    from combined
+),
+
+-- The factor a net export is deducted at. Provinces keep the provincial assessment convention
+-- (var province_electricity_export_factor = grid_factor: the grid factor for net flows both ways,
+-- as the national assessment of provincial CO2 intensity counts them); cities and counties use
+-- their own generation factor, so that exporting wind or hydro power removes next to nothing.
+export_factors as (
+    select
+        *,
+        {{ own_generation_factor('thermal_power_co2_t', 'own_generation_mwh') }}
+                                                                as own_generation_factor_tco2_per_mwh,
+        case
+            when level = 'province' and '{{ var("province_electricity_export_factor") }}' = 'grid_factor' then null
+            else {{ own_generation_factor('thermal_power_co2_t', 'own_generation_mwh') }}
+        end                                                     as export_factor_own_tco2_per_mwh
+    from own_generation
+),
+
+electricity_flows as (
+    select
+        *,
+        {{ electricity_import_co2_t('net_electricity_import_mwh', 'grid_factor_tco2_per_mwh') }}
+                                                                as co2_electricity_import_t,
+        {{ electricity_export_deduction_t(
+            'net_electricity_import_mwh', 'export_factor_own_tco2_per_mwh', 'thermal_power_co2_t',
+            'grid_factor_tco2_per_mwh', 'co2_t'
+        ) }}                                                    as co2_electricity_export_deduction_t
+    from export_factors
+),
+
+-- CO2 for the intensity indicator = direct combustion CO2 + imports' CO2 − exports' deduction:
+-- never negative (the deduction is capped); the signed net is kept as co2_net_electricity_import_t.
 electricity_adjusted as (
     select
         *,
-        net_electricity_import_mwh * grid_factor_tco2_per_mwh  as co2_net_electricity_import_t,
-        co2_t + net_electricity_import_mwh * grid_factor_tco2_per_mwh
-                                                                as co2_for_intensity_t
-    from combined
+        co2_electricity_import_t - co2_electricity_export_deduction_t
+                                                                as co2_net_electricity_import_t,
+        co2_t + co2_electricity_import_t - co2_electricity_export_deduction_t
+                                                                as co2_for_intensity_t,
+        case
+            when net_electricity_import_mwh is null then null
+            when net_electricity_import_mwh > 0 then 'import_grid_factor'
+            when net_electricity_import_mwh = 0 then 'no_net_flow'
+            when export_factor_own_tco2_per_mwh is not null then 'export_own_generation_factor'
+            else 'export_grid_factor'
+        end                                                     as electricity_adjustment_basis,
+        -- the deduction hit its cap (own power generation CO2, or the direct CO2 on the grid factor)
+        case
+            when net_electricity_import_mwh < 0 and co2_electricity_export_deduction_t is not null then
+                co2_electricity_export_deduction_t
+                    = case when export_factor_own_tco2_per_mwh is not null then thermal_power_co2_t else co2_t end
+        end                                                     as electricity_deduction_capped
+    from electricity_flows
 ),
 
 with_intensities as (
@@ -111,6 +201,14 @@ select
     region.grid_factor_set,
     region.co2_net_electricity_import_t,
     region.co2_for_intensity_t,
+    region.thermal_power_co2_t,
+    region.thermal_generation_mwh,
+    region.own_generation_mwh,
+    region.own_generation_factor_tco2_per_mwh,
+    region.co2_electricity_import_t,
+    region.co2_electricity_export_deduction_t,
+    region.electricity_adjustment_basis,
+    region.electricity_deduction_capped,
     region.gdp_current_10k_yuan,
     region.gdp_const_10k_yuan,
     region.energy_intensity,
@@ -124,3 +222,9 @@ select
 from with_intensities as region
 left join children_by_parent_year as children
     on children.region_code = region.region_code and children.year = region.year
+{%- if var('province_electricity_export_factor') not in ('grid_factor', 'own_generation_factor') %}
+    {{ exceptions.raise_compiler_error(
+        "province_electricity_export_factor '" ~ var('province_electricity_export_factor') ~ "' is not a rule: "
+        ~ "'grid_factor' (the provincial assessment convention) or 'own_generation_factor' (as cities and counties)."
+    ) }}
+{%- endif %}

@@ -104,8 +104,11 @@ cumulative as (
         target.region_code,
         target.indicator_code,
         target.year,
-        -- product() over no rows is null; a base-year row itself has reduction 0
-        1 - product(1 - steps.step_reduction)                           as cumulative_reduction,
+        -- product() over no rows is null; a base-year row itself has reduction 0. A step that is
+        -- not meaningful (a level not positive: null) would be skipped by product(): then none.
+        case
+            when count(steps.step_reduction) = count(*) then 1 - product(1 - steps.step_reduction)
+        end                                                             as cumulative_reduction,
         count(steps.step_reduction)                                     as step_count
     from with_levels as target
     inner join level_steps as steps
@@ -176,19 +179,20 @@ with_gap as (
     from evaluated
 ),
 
--- 晴雨表: green on or ahead of the path; yellow behind it but better than the base (for a
--- cap: within the tolerance above the path); red worse than the base (or above tolerance).
--- Without an actual or an expected value there is nothing to judge: no_data.
--- The "≈" allowance applies to every at-least kind (reduction, increase, share, level), since
--- 左右 qualifies the comparison, not the kind; "more_than" (以上) is judged like at_least: the
--- path is a yardstick, not a strict inequality.
-with_status as (
+-- 晴雨表 (the vocabulary: seed ref_target_statuses): green on or ahead of the path; yellow behind
+-- it but better than the base (for a cap: within the tolerance above the path); red worse than
+-- the base (or above tolerance; a cap exceeded itself is red at any time). Without an actual or
+-- an expected value there is nothing to judge: no_data. The "≈" allowance applies to every
+-- at-least kind (reduction, increase, share, level), since 左右 qualifies the comparison, not the
+-- kind; "more_than" (以上) is judged like at_least: the path is a yardstick, not a strict inequality.
+with_path_status as (
     select
         *,
         case
             when actual_value is null or expected_value is null then 'no_data'
             when target_kind = 'cap' then
                 case
+                    when actual_value > target_value then 'red'
                     when actual_value <= expected_value then 'green'
                     when actual_value <= expected_value * (1 + {{ var('cap_tolerance_fraction') }}) then 'yellow'
                     else 'red'
@@ -197,8 +201,26 @@ with_status as (
             when target_kind in ('reduction_vs_base', 'increase_vs_base') and actual_value >= 0 then 'yellow'
             when target_kind in ('share', 'level') and actual_value >= base_value then 'yellow'
             else 'red'
-        end                                                             as status
+        end                                                             as path_status
     from with_gap
+),
+
+-- A reduction against a level that is not positive says nothing (macro reduction_is_meaningful):
+-- not_meaningful, never judged. In its target year (and after), a target that is not green was
+-- not met: missed — however well it was doing on the way ("behind pace" no longer applies).
+with_status as (
+    select
+        *,
+        case
+            when target_kind = 'reduction_vs_base'
+             -- false when a known level is not positive; null (a level missing) is no_data, below
+             and not coalesce({{ reduction_is_meaningful('current_value', 'base_value') }}, true)
+                then 'not_meaningful'
+            when path_status = 'no_data' then 'no_data'
+            when year >= target_year and path_status <> 'green' then 'missed'
+            else path_status
+        end                                                             as status
+    from with_path_status
 )
 
 select

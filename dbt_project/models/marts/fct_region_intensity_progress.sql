@@ -4,7 +4,8 @@
 -- indicators whose base year is the plan period's (ref_indicator_metadata.base_year_rule =
 -- plan_period_base: energy, CO2 and industry energy intensity); the reduction is the assessment's
 -- own formula (macro reduction_vs, as in fct_target_progress.actual_value, which gives the same
--- figure where a target exists). Grain: region × indicator × year.
+-- figure where a target exists), NULL with reduction_status not_meaningful where a level is not
+-- positive. Grain: region × indicator × year.
 with
 
 indicators as (
@@ -61,7 +62,14 @@ select
     published_years.plan_base_year,
     current_level.value                                                 as current_value,
     base_level.value                                                    as base_value,
-    {{ reduction_vs('current_level.value', 'base_level.value') }}      as reduction_vs_base
+    {{ reduction_vs('current_level.value', 'base_level.value') }}      as reduction_vs_base,
+    -- why a reduction is null: a level missing (no_data) or a level that is not positive, where
+    -- "1 − now ÷ base" means nothing (not_meaningful: never ranked or coloured on the pages)
+    case
+        when {{ reduction_is_meaningful('current_level.value', 'base_level.value') }} then 'meaningful'
+        when not coalesce({{ reduction_is_meaningful('current_level.value', 'base_level.value') }}, true) then 'not_meaningful'
+        else 'no_data'
+    end                                                                 as reduction_status
 from keys
 inner join indicators
     on indicators.indicator_code = keys.indicator_code

@@ -1,0 +1,84 @@
+-- Blocking: no mart holds a negative emission or intensity. An electricity-adjusted total that
+-- went below zero (an exporter netted at the grid factor) ranked 临夏 second and coloured 瓜州
+-- −619 %; the rule now caps the deduction, and this test keeps every mart honest.
+--
+-- Which columns (found in the database, so a new mart or column is scanned without editing this):
+--   emissions    numeric columns named for a gas and ending in _t (a token co2, co2e, ch4, n2o,
+--                ghg or emissions: co2_t, co2_for_intensity_t, verified_emissions_t …);
+--   intensities  numeric columns ending in `intensity` (carbon_intensity, energy_intensity) and
+--                the levels of intensity indicators (current_value, base_value where
+--                level_indicator_code is an *intensity: fct_target_progress,
+--                fct_region_intensity_progress).
+-- Not checked, by definition signed (docs/methodology.md, "Electricity"):
+--   removals     *_removals_t (forest sinks: negative emissions by convention) — the one exception
+--                among emissions;
+--   differences  a token net, residual or difference: a net flow (co2_net_electricity_import_t:
+--                negative for an exporter), a residual (own − children), a recalculation
+--                difference — comparisons of two figures, not emissions.
+-- Every mart is listed below so that dbt builds them before this test runs; a unit test
+-- (tests/unit/test_dbt_tests_cover_marts.py) fails when a mart is missing from the list.
+-- depends_on: {{ ref('dim_region') }}
+-- depends_on: {{ ref('dim_region_ancestors') }}
+-- depends_on: {{ ref('fct_energy_emissions') }}
+-- depends_on: {{ ref('fct_enterprise_report_version') }}
+-- depends_on: {{ ref('fct_enterprise_year') }}
+-- depends_on: {{ ref('fct_ets_compliance') }}
+-- depends_on: {{ ref('fct_market_coverage') }}
+-- depends_on: {{ ref('fct_market_daily') }}
+-- depends_on: {{ ref('fct_market_monthly') }}
+-- depends_on: {{ ref('fct_market_yearly') }}
+-- depends_on: {{ ref('fct_recalculation') }}
+-- depends_on: {{ ref('fct_region_intensity_progress') }}
+-- depends_on: {{ ref('fct_region_year') }}
+-- depends_on: {{ ref('fct_target_progress') }}
+{%- set marts = ref('fct_region_year') %}
+{#- database names of a build file can need quoting ("0f3c-run") #}
+{%- set marts_prefix = adapter.quote(marts.database) ~ "." ~ adapter.quote(marts.schema) ~ "." %}
+{%- set checked_columns = [] %}
+{%- set level_tables = [] %}
+{%- if execute %}
+    {%- set found = run_query(
+        "select table_name, column_name from information_schema.columns"
+        ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
+        ~ " and (data_type in ('DOUBLE', 'FLOAT', 'REAL', 'INTEGER', 'BIGINT', 'HUGEINT', 'SMALLINT') or data_type like 'DECIMAL%')"
+        ~ " and not regexp_matches(column_name, '(^|_)(net|residual|difference)(_|$)')"
+        ~ " and not ends_with(column_name, '_removals_t')"
+        ~ " and ((ends_with(column_name, '_t') and regexp_matches(column_name, '(^|_)(co2|co2e|ch4|n2o|ghg|emissions)(_|$)'))"
+        ~ "      or ends_with(column_name, 'intensity'))"
+        ~ " order by table_name, column_name"
+    ) %}
+    {%- for row in found.rows %}{% do checked_columns.append((row[0], row[1])) %}{% endfor %}
+    {%- set with_levels = run_query(
+        "select table_name from information_schema.columns"
+        ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
+        ~ " and column_name in ('level_indicator_code', 'current_value', 'base_value')"
+        ~ " group by table_name having count(*) = 3 order by table_name"
+    ) %}
+    {%- for row in with_levels.rows %}{% do level_tables.append(row[0]) %}{% endfor %}
+{%- endif %}
+
+{%- set checks = [] %}
+{%- for table, column in checked_columns %}
+    {%- do checks.append(
+        "select '" ~ table ~ "' as table_name, '" ~ column ~ "' as column_name, count(*) as negative_rows, min("
+        ~ adapter.quote(column) ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
+        ~ " where " ~ adapter.quote(column) ~ " < 0 having count(*) > 0"
+    ) %}
+{%- endfor %}
+{%- for table in level_tables %}
+    {%- for column in ('current_value', 'base_value') %}
+    {%- do checks.append(
+        "select '" ~ table ~ "' as table_name, '" ~ column ~ " (intensity levels)' as column_name, count(*) as negative_rows, min("
+        ~ column ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
+        ~ " where level_indicator_code like '%intensity' and " ~ column ~ " < 0 having count(*) > 0"
+    ) %}
+    {%- endfor %}
+{%- endfor %}
+
+{%- if checks | length == 0 %}
+select cast(null as varchar) as table_name, cast(null as varchar) as column_name,
+       cast(null as bigint) as negative_rows, cast(null as double) as min_value
+where false
+{%- else %}
+{{ checks | join('\nunion all\n') }}
+{%- endif %}
