@@ -80,6 +80,29 @@ def completeness_drops(build_file: Path) -> list[tuple[str, str]]:
         return []
 
 
+def blocking_problems(build_file: Path) -> list[tuple[str, str | None, str | None, str]]:
+    """The input problems that stop publication (raw.quarantine.blocks_publication of the build
+    file; the dbt test assert_no_blocking_quarantine fails on them): (file, sheet, column, reason)."""
+    if not build_file.exists():
+        return []
+    try:
+        with duckdb.connect(str(build_file), read_only=True) as con:
+            return con.execute(
+                "SELECT source_file, source_sheet, column_name, reason FROM raw.quarantine "
+                "WHERE blocks_publication ORDER BY 1, 2, 3"
+            ).fetchall()
+    except duckdb.Error:  # no quarantine yet, or one written before the column existed
+        return []
+
+
+def blocking_message(problems: list[tuple[str, str | None, str | None, str]], shown: int = 5) -> str:
+    """One paragraph naming the file, sheet and column of every blocking input problem."""
+    parts = [f"{file}, sheet {sheet}, column {column}: {reason}" for file, sheet, column, reason in problems[:shown]]
+    more = len(problems) - shown
+    return (f"blocking input: nothing was published because {len(problems)} input problem(s) must be corrected first: "
+            + " | ".join(parts) + (f" | … and {more} more" if more > 0 else "") + ". ")
+
+
 def drops_message(drops: list[tuple[str, str]], per_kind: int = 5) -> str:
     """One paragraph naming what went missing: every kind of unit, its first sentences and a count."""
     kinds: dict[str, list[str]] = {}
@@ -135,6 +158,9 @@ def record(
     check_details = _check_details(instance, run_id) if checks is None else checks
     details = _ingestion_details(database or warehouse.build_file(run_id)) + check_details
     if not published:
+        blocking = blocking_problems(database or warehouse.build_file(run_id))
+        if blocking:
+            message = blocking_message(blocking) + message
         drops = completeness_drops(warehouse.build_file(run_id))
         details += [{"kind": "completeness_drop", "source_family": kind, "name": drop, "rows": None, "passed": False}
                     for kind, drop in drops]
