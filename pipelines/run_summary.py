@@ -66,18 +66,41 @@ def _ingestion_details(build_file: Path) -> list[dict]:
     return details
 
 
-def completeness_drops(build_file: Path) -> list[tuple[str, str]]:
-    """What the completeness gate found missing and nobody accepted (audit.audit_completeness_drops
-    of the build file): (kind of unit, the gate's sentence); [] when the table is absent."""
+def _build_file_rows(build_file: Path, sql: str) -> list[tuple]:
+    """Rows of a query on the run's build file; [] when the file or the table is absent."""
     if not build_file.exists():
         return []
     try:
         with duckdb.connect(str(build_file), read_only=True) as con:
-            return con.execute(
-                "SELECT unit_kind, description FROM audit.audit_completeness_drops WHERE NOT accepted ORDER BY 1, 2"
-            ).fetchall()
+            return con.execute(sql).fetchall()
     except duckdb.Error:
         return []
+
+
+def completeness_drops(build_file: Path) -> list[tuple[str, str]]:
+    """What the completeness gate found missing and nobody accepted (audit.audit_completeness_drops
+    of the build file): (kind of unit, the gate's sentence); [] when the table is absent."""
+    return _build_file_rows(
+        build_file, "SELECT unit_kind, description FROM audit.audit_completeness_drops WHERE NOT accepted ORDER BY 1, 2"
+    )
+
+
+def blocking_problems(build_file: Path) -> list[tuple[str, str | None, str | None, str]]:
+    """The input problems that stop publication (raw.quarantine.blocks_publication of the build
+    file; the dbt test assert_no_blocking_quarantine fails on them): (file, sheet, column, reason);
+    [] without a quarantine, or with one written before the column existed."""
+    return _build_file_rows(
+        build_file,
+        "SELECT source_file, source_sheet, column_name, reason FROM raw.quarantine WHERE blocks_publication ORDER BY 1, 2, 3",
+    )
+
+
+def blocking_message(problems: list[tuple[str, str | None, str | None, str]], shown: int = 5) -> str:
+    """One paragraph naming the file, sheet and column of every blocking input problem."""
+    parts = [f"{file}, sheet {sheet}, column {column}: {reason}" for file, sheet, column, reason in problems[:shown]]
+    more = len(problems) - shown
+    return (f"blocking input: nothing was published because {len(problems)} input problem(s) must be corrected first: "
+            + " | ".join(parts) + (f" | … and {more} more" if more > 0 else "") + ". ")
 
 
 def drops_message(drops: list[tuple[str, str]], per_kind: int = 5) -> str:
@@ -135,6 +158,9 @@ def record(
     check_details = _check_details(instance, run_id) if checks is None else checks
     details = _ingestion_details(database or warehouse.build_file(run_id)) + check_details
     if not published:
+        blocking = blocking_problems(database or warehouse.build_file(run_id))
+        if blocking:
+            message = blocking_message(blocking) + message
         drops = completeness_drops(warehouse.build_file(run_id))
         details += [{"kind": "completeness_drop", "source_family": kind, "name": drop, "rows": None, "passed": False}
                     for kind, drop in drops]

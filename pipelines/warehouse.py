@@ -25,15 +25,35 @@ def build_path(build_dir: Path, run_id: str) -> Path:
     return build_dir / f"{run_id}.duckdb"
 
 
-def _with_frame(db_path: Path, schema: str, frame: pl.DataFrame, *statements: tuple[str, list]) -> None:
-    """Run statements against the build file with the frame registered as `incoming_frame`."""
+def _with_frame(db_path: Path, schema: str, frame: pl.DataFrame, *statements) -> None:
+    """Run statements — (sql, params), or a function of the connection — against the build file
+    with the frame registered as `incoming_frame`."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path)) as con:
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         con.register("incoming_frame", frame.to_arrow())
-        for sql, params in statements:
-            con.execute(sql, params)
+        for statement in statements:
+            if callable(statement):
+                statement(con)
+            else:
+                con.execute(*statement)
         con.unregister("incoming_frame")
+
+
+def _add_new_columns(schema: str, table: str):
+    """A register first written by an older version (a year backfill builds on an earlier
+    publication) gains the columns added since (raw.quarantine.blocks_publication); the other
+    producers' old rows hold null there until their next full read."""
+
+    def add(con) -> None:
+        have = {row[0] for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", [schema, table]
+        ).fetchall()}
+        for name, column_type, *_ in con.execute("DESCRIBE SELECT * FROM incoming_frame").fetchall():
+            if name not in have:
+                con.execute(f'ALTER TABLE "{schema}"."{table}" ADD COLUMN "{name}" {column_type}')
+
+    return add
 
 
 def replace_table(db_path: Path, schema: str, table: str, frame: pl.DataFrame) -> int:
@@ -57,6 +77,7 @@ def replace_rows(db_path: Path, schema: str, table: str, frame: pl.DataFrame, ke
         schema,
         frame,
         (f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM incoming_frame LIMIT 0', []),
+        _add_new_columns(schema, table),
         (f'DELETE FROM "{schema}"."{table}" WHERE "{key_column}" = ?', [key_value]),
         (f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM incoming_frame', []),
     )

@@ -201,6 +201,7 @@ def apply_checks(frame: pl.DataFrame, checks: Sequence[Check], family: str) -> t
             lit_header(check.column).cast(pl.Utf8).alias("column_name"),
             check.value.cast(pl.Utf8).alias("value"),
             check.reason.cast(pl.Utf8).alias("reason"),
+            pl.lit(False).alias("blocks_publication"),
         )
         for check, flag in zip(checks, flags, strict=True)
     ]
@@ -217,8 +218,10 @@ def quarantine_row(
     row: int | None = None,
     column: str | None = None,
     value: str | None = None,
+    blocks_publication: bool = False,
 ) -> dict[str, Any]:
-    """One quarantine record for a problem found outside the vectorised checks (file, sheet, header)."""
+    """One quarantine record for a problem found outside the vectorised checks (file, sheet, header);
+    blocks_publication for a problem that must stop publication (see schemas.QUARANTINE_SCHEMA)."""
     return {
         "source_family": family,
         "source_file": source_file,
@@ -227,6 +230,7 @@ def quarantine_row(
         "column_name": column,
         "value": value,
         "reason": reason,
+        "blocks_publication": blocks_publication,
     }
 
 

@@ -32,7 +32,7 @@ from pipelines.ingest.files import UnreadableFile, relative_source
 from pipelines.ingest.results import FileRead, ReadResult, rejected_file
 from pipelines.ingest.text import display_header, is_total_label, name_key, split_header_unit
 from pipelines.ingest.units import Unit, known_units, lookup_unit, unit_columns
-from pipelines.ingest.values import scale, with_numbers
+from pipelines.ingest.values import MISSING_TOKENS, scale, with_numbers
 
 
 _SHEET_REGION = re.compile(r"^\s*(\d{6})")
@@ -143,7 +143,10 @@ def _balance_sheet_cells(
     ):
         unit_row = None
     data_start = header_index + (2 if unit_row is not None else 1)
-    columns = _fuel_columns(header, unit_row, item_position, len(letters), header_index, report)
+    unknown: list[tuple[int, str]] = []
+    columns = _fuel_columns(header, unit_row, item_position, len(letters), header_index, report, unknown)
+    for position, written in unknown:
+        _report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
     if not columns:
         return
     # Formula cells without a saved result read as empty: say so instead of loading a gap.
@@ -208,9 +211,11 @@ def _fuel_columns(
     width: int,
     header_index: int,
     report: _SheetProblems,
+    unknown: list[tuple[int, str]],
 ) -> list[tuple[int, str, str, str]]:
     """(position, fuel_code, fuel header, unit as written) of every fuel column the sheet's header
-    names; a column whose fuel is unknown or repeated, or whose unit does not fit, is skipped."""
+    names; a column whose fuel is repeated, or whose unit does not fit, is skipped with the
+    reason; one whose fuel is unknown is added to `unknown` (position, header as written)."""
     columns: list[tuple[int, str, str, str]] = []
     seen: dict[str, str] = {}
     for position in range(item_position + 1, width):
@@ -224,11 +229,7 @@ def _fuel_columns(
         ) or bracket_unit
         where = {"row": header_index + 1, "column": written}
         if fuel is None:
-            report.add(
-                f"fuel column '{written}' is not recognised (known: {vocab.fuels().display}); column skipped",
-                value=written,
-                **where,
-            )
+            unknown.append((position, written))
             continue
         if fuel in seen:
             report.add(f"fuel column '{written}' repeats '{seen[fuel]}'; column skipped", value=written, **where)
@@ -241,6 +242,47 @@ def _fuel_columns(
         seen[fuel] = written
         columns.append((position, fuel, written, unit))  # type: ignore[arg-type]
     return columns
+
+
+def _report_unknown_column(
+    rows: Sequence[Sequence[object]],
+    data_start: int,
+    positions: tuple[int, int],
+    written: str,
+    header_row: int,
+    report: _SheetProblems,
+) -> None:
+    """Quarantine a fuel column the project does not know. With amounts in it, its energy and CO2
+    would vanish from every total while every check stays green, so the row blocks publication
+    (the dbt test assert_no_blocking_quarantine); an empty one is only a warning."""
+    item_position, position = positions
+    amounts = [
+        (index + 1, rows[index][item_position], rows[index][position])
+        for index in range(data_start, len(rows))
+        if _holds_amount(rows[index][position]) and not is_total_label(rows[index][item_position])
+    ]
+    known = vocab.fuels().display
+    if not amounts:
+        report.add(f"fuel column '{written}' is not recognised (known: {known}); it holds no amounts; column skipped",
+                   value=written, row=header_row, column=written)
+        return
+    row, item, value = amounts[0]
+    report.add(
+        f"fuel column '{written}' is not recognised (known: {known}) but holds amounts ({len(amounts)} cells, e.g. "
+        f"row {row} {display_header(item)}: {value}): its energy and CO2 would be missing from every total, so "
+        "nothing is published until the header names a known fuel or the fuel is added to ref_fuels with its factors",
+        value=written, row=header_row, column=written, blocks_publication=True,
+    )  # fmt: skip
+
+
+def _holds_amount(cell: object) -> bool:
+    """A cell that states a flow: not blank, not a 'no flow' mark (/, -, —), not zero."""
+    if _blank_cell(cell) or str(cell).strip().lower() in MISSING_TOKENS:
+        return False
+    try:
+        return float(str(cell).replace(",", "").strip()) != 0
+    except ValueError:
+        return True  # text where a number should be: a flow written wrongly is still a flow
 
 
 def _item_cells(

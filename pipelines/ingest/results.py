@@ -77,7 +77,7 @@ class ReadResult:
             for table in table_names(family)
         }
         # File, then sheet, then row: the order a clerk works through a quarantine list.
-        quarantine = conform(quarantine, "quarantine").sort(
+        quarantine = conform(quarantine, "quarantine").with_columns(pl.col("blocks_publication").fill_null(False)).sort(
             "source_file", "source_sheet", "source_row", nulls_last=False, maintain_order=True
         )
         loaded: dict[str, int] = {}

@@ -128,6 +128,10 @@ QUARANTINE_SCHEMA = pl.Schema(
         "column_name": pl.Utf8,  # the header as written in the file
         "value": pl.Utf8,  # the cell as written
         "reason": pl.Utf8,
+        # True for a problem that must stop publication (an unknown energy-balance fuel column
+        # holding amounts: its energy and CO2 would vanish); the blocking dbt test
+        # assert_no_blocking_quarantine names the file, sheet and column. False otherwise.
+        "blocks_publication": pl.Boolean,
     }
 )
 

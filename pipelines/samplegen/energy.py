@@ -25,16 +25,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.samplegen import profiles
+from pipelines.samplegen.balance_fuels import (
+    MORE_REFINERY_YIELDS,
+    RANDOM_DRAW_ORDER,
+    TOWN_GAS,
+    add_more_fuels,
+    driver_of,
+)
 from pipelines.samplegen.economy import Economy
 from pipelines.samplegen.geography import Geography, Unit
 from pipelines.samplegen.randomness import lognormal_factor, stream
-from pipelines.samplegen.reference import CANONICAL_PER_PUBLISHED, BALANCE_FUEL_ORDER, Reference
+from pipelines.samplegen.reference import CANONICAL_PER_PUBLISHED, Reference
 
 FINAL_SECTORS = (
     "final_agriculture", "final_industry_combustion", "final_construction", "final_transport",
     "final_commerce", "final_other", "final_household_urban", "final_household_rural",
 )
-TRANSFORMS = ("transform_thermal_power", "transform_heating", "transform_coking", "transform_refining")
+TRANSFORMS = ("transform_thermal_power", "transform_heating", "transform_coking", "transform_refining", "transform_recovery")
 # Components carried internally (published units, transformation rows signed as published).
 COMPONENTS = ("production", *TRANSFORMS, "loss", *FINAL_SECTORS, "final_industry_feedstock")
 # The rows of a published sheet, in ref_energy_balance_items order.
@@ -89,9 +96,10 @@ BASE_COKE_OUTPUT_2015 = 400.0  # 万吨
 COKE_YIELD = 0.70  # t coke per t cleaned coal
 COKE_OVEN_GAS_PER_COKE = 0.04  # 亿m³ per 万t coke (400 m³/t)
 BASE_CRUDE_RUNS_2015 = 1550.0  # 万吨 crude into refining
-# Product yields of crude runs (the rest is naphtha, asphalt, petroleum coke and losses, which
-# the 14-column table does not show).
-REFINERY_YIELDS = {"gasoline": 0.22, "kerosene": 0.035, "diesel": 0.36, "fuel_oil": 0.02, "lpg": 0.03, "refinery_gas": 0.04}
+# Product yields of crude runs (naphtha, bitumen, petroleum coke … in balance_fuels; the rest is
+# the refinery's own use and losses).
+REFINERY_YIELDS = {"gasoline": 0.22, "kerosene": 0.035, "diesel": 0.36, "fuel_oil": 0.02, "lpg": 0.03, "refinery_gas": 0.04,
+                   **MORE_REFINERY_YIELDS}
 BASE_FINAL_HEAT_2015 = 13000.0  # 万百万千焦
 HEAT_SECTOR_SHARES = {"final_industry_combustion": 0.56, "final_commerce": 0.05, "final_other": 0.09, "final_household_urban": 0.30}
 CHP_HEAT_SHARE = 0.6  # heat from combined heat and power (counted in 火力发电) vs heat-only boilers (供热)
@@ -100,7 +108,9 @@ ELECTRICITY_SECTOR_SHARES_NON_INDUSTRY = {  # of the non-industrial part of fina
     "final_other": 0.20, "final_household_urban": 0.25, "final_household_rural": 0.177,
 }
 BASE_PRODUCTION_2015 = {"raw_coal": 4350.0, "crude_oil": 700.0, "natural_gas": 3.0}
-THERMAL_FUEL_TCE_SHARES = {"natural_gas": 0.012, "coke_oven_gas": 0.010, "refinery_gas": 0.006, "fuel_oil": 0.003, "diesel": 0.002}
+THERMAL_FUEL_TCE_SHARES = {"natural_gas": 0.012, "coke_oven_gas": 0.010, "refinery_gas": 0.006, "fuel_oil": 0.003, "diesel": 0.002,
+                           "blast_furnace_gas": 0.02, "coal_gangue": 0.015}
+STEEL_WORKS_GASES = ("coke_oven_gas", "blast_furnace_gas")  # follow steel output
 
 INDICES = {
     "heat": {2005: 0.55, 2010: 0.78, 2015: 1.0, 2020: 1.18},
@@ -131,34 +141,6 @@ FUEL_TRENDS = {  # fuel switching within a sector, 2015 = 1
     "coal": {2005: 1.12, 2010: 1.06, 2015: 1.0, 2020: 0.95},
     "natural_gas": {2005: 0.3, 2010: 0.6, 2015: 1.0, 2020: 1.5},
 }
-
-# Which driver places each flow in cities and counties: (component, fuel) first, then the
-# component alone.
-DRIVER_BY_COMPONENT_FUEL = {
-    ("production", "raw_coal"): "coal_mining", ("production", "crude_oil"): "oil_production",
-    ("production", "natural_gas"): "gas_production",
-    ("loss", "electricity"): "gdp", ("loss", "heat"): "heating", ("loss", "raw_coal"): "industry_coal",
-    ("loss", "coke_oven_gas"): "steel",
-    ("final_industry_combustion", "raw_coal"): "industry_coal", ("final_industry_combustion", "cleaned_coal"): "industry_coal",
-    ("final_industry_combustion", "coke"): "steel", ("final_industry_combustion", "coke_oven_gas"): "steel",
-    ("final_industry_combustion", "crude_oil"): "refining", ("final_industry_combustion", "refinery_gas"): "refining",
-    ("final_industry_combustion", "natural_gas"): "industry_gas", ("final_industry_combustion", "electricity"): "industry_elec",
-    ("final_industry_combustion", "heat"): "industry_coal",
-    ("final_industry_feedstock", "refinery_gas"): "refining",
-}
-DRIVER_BY_COMPONENT = {
-    "transform_thermal_power": "thermal_power", "transform_heating": "heating", "transform_coking": "steel",
-    "transform_refining": "refining", "loss": "gdp", "final_agriculture": "agriculture",
-    "final_industry_combustion": "industry_oil", "final_industry_feedstock": "chemical", "final_construction": "gdp",
-    "final_transport": "transport", "final_commerce": "services", "final_other": "services",
-    "final_household_urban": "urban_population", "final_household_rural": "rural_population",
-}
-
-
-def driver_of(component: str, fuel: str) -> str:
-    specific = DRIVER_BY_COMPONENT_FUEL.get((component, fuel))
-    return specific if specific is not None else DRIVER_BY_COMPONENT[component]
-
 
 @dataclass
 class Flows:
@@ -200,6 +182,15 @@ class Balance:
         return self.cells[item].get(fuel, 0) / 100.0
 
 
+def _index(name: str, year: int) -> float:
+    """The year's value of a sector index, a fuel trend or an activity index (2015 = 1)."""
+    if name in SECTOR_INDICES:
+        return _path(SECTOR_INDICES[name], year)
+    if name == "coal_trend":
+        return _path(FUEL_TRENDS["coal"], year)
+    return _path(TOWN_GAS if name == "town_gas" else INDICES[name], year)
+
+
 # --------------------------------------------------------------------------------------------
 # The platform's formulas (sources/README.md, brief): keep these in step with the dbt models.
 def energy_tce(ref: Reference, cells: dict[str, dict[str, int]]) -> float:
@@ -213,9 +204,10 @@ def energy_tce(ref: Reference, cells: dict[str, dict[str, int]]) -> float:
 
 
 def combustion_co2_t(ref: Reference, cells: dict[str, dict[str, int]]) -> float:
-    """Σ fossil (final rows − feedstock + inputs to thermal power and heating) × NCV × CC × OF × 44/12, t."""
+    """Σ fuels whose CO2 counts (ref_fuels.combustion_rule = counted): (final rows − feedstock +
+    inputs to thermal power and heating) × NCV × CC × OF × 44/12, t."""
     co2_t = 0.0
-    for fuel in ref.fossil_fuels():
+    for fuel in ref.co2_counted_fuels():
         amount = sum(cells[row].get(fuel.code, 0) for row in FINAL_ROWS) - cells["final_industry_feedstock"].get(fuel.code, 0)
         for transform in ("transform_thermal_power", "transform_heating"):
             value = cells[transform].get(fuel.code, 0)
@@ -289,7 +281,7 @@ class EnergyModel:
         coal_share = 1.0
         steel = _path(INDICES["steel"], year)
         for fuel, share in THERMAL_FUEL_TCE_SHARES.items():
-            share = share * (steel if fuel == "coke_oven_gas" else 1.0)
+            share = share * (steel if fuel in STEEL_WORKS_GASES else 1.0)
             coal_share -= share
             flows.add("transform_thermal_power", fuel, -thermal_input_10k_tce * share / self._tce(fuel))
         flows.add("transform_thermal_power", "raw_coal", -thermal_input_10k_tce * coal_share / self._tce("raw_coal"))
@@ -326,6 +318,7 @@ class EnergyModel:
                 flows.add(sector, fuel, base * index * trend_here * s * f)
         for fuel, base in BASE_FEEDSTOCK_2015.items():
             flows.add("final_industry_feedstock", fuel, base * _path(INDICES["feedstock"], year) * lam * f)
+        add_more_fuels(flows, lambda name: _index(name, year), s, lam, f)
 
         # Losses in distribution: coal handling, gas pipelines, coke-oven gas flaring.
         flows.add("loss", "raw_coal", 0.004 * self._demand(flows, "raw_coal"))
@@ -428,7 +421,7 @@ class EnergyModel:
     def _coverage(self, parent: str, year: int, low: float, high: float):
         """Coverage factor per (component, fuel): one level per fuel, tiny jitter per component."""
         rng = stream(self.seed, self.province, "energy-coverage", parent, year)
-        by_fuel = {fuel: rng.uniform(low, high) for fuel in BALANCE_FUEL_ORDER}
+        by_fuel = {fuel: rng.uniform(low, high) for fuel in RANDOM_DRAW_ORDER}
         jitter: dict[tuple[str, str], float] = {}
 
         def factor(component: str, fuel: str) -> float:
@@ -479,7 +472,7 @@ class EnergyModel:
         rng = stream(self.seed, self.province, "energy-publish", adcode, year)
         cells: dict[str, dict[str, int]] = {item: {} for item in PUBLISHED_ITEMS}
         generation = {kind: round(flows.generation.get(kind, 0.0) * 100) for kind in GENERATION_KINDS}
-        for fuel in BALANCE_FUEL_ORDER:
+        for fuel in RANDOM_DRAW_ORDER:
             v = {c: round(flows.values[c].get(fuel, 0.0) * 100) for c in COMPONENTS}
             feedstock = v["final_industry_feedstock"]
             row = {
@@ -574,14 +567,15 @@ def _cross_share(fuel: str, level: int, rng) -> float:
     """Two-way trade on top of the net flow, as a share of the larger of use and production."""
     if fuel == "heat":
         return 0.0
-    base = {"raw_coal": 0.06, "crude_oil": 0.08, "electricity": 0.08, "natural_gas": 0.03, "coke_oven_gas": 0.0}.get(fuel, 0.10)
+    base = {"raw_coal": 0.06, "crude_oil": 0.08, "electricity": 0.08, "natural_gas": 0.03, "coke_oven_gas": 0.0,
+            "blast_furnace_gas": 0.0, "converter_gas": 0.0, "other_energy": 0.0}.get(fuel, 0.10)
     return base * rng.uniform(0.5, 1.5) * (1.0 if level > 1 else 0.7)
 
 
 def _unrounded_cells(flows: Flows) -> dict[str, dict[str, int]]:
     """Cells in hundredths without rounding (floats), for the calibration's exact algebra."""
     cells: dict[str, dict[str, float]] = {item: {} for item in PUBLISHED_ITEMS}
-    for fuel in BALANCE_FUEL_ORDER:
+    for fuel in RANDOM_DRAW_ORDER:
         v = {c: flows.values[c].get(fuel, 0.0) * 100 for c in COMPONENTS}
         cells["final_industry"][fuel] = v["final_industry_combustion"] + v["final_industry_feedstock"]
         cells["final_industry_feedstock"][fuel] = v["final_industry_feedstock"]

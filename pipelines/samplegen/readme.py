@@ -41,8 +41,8 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "| folder | files |",
         "|---|---|",
         "| `energy_statistics/energy_balance/` | `能源平衡表_<province>_<year>.xlsx`, 2005 and 2010–2020; one sheet per region "
-        "(`<adcode> <name>`: the province, its cities and counties), yearbook layout, physical units, 2 decimals; "
-        "every sheet closes exactly as published |",
+        "(`<adcode> <name>`: the province, its cities and counties), yearbook layout with all 30 fuel columns, "
+        "physical units, 2 decimals; every sheet closes exactly as published |",
         "| `energy_statistics/activity/` | `主要经济指标_<province>.xlsx`, sheet 主要指标: GDP, indices, industrial value "
         "added, population, electricity inflow/outflow and hydro/wind/solar generation for every region and year "
         "(electricity figures equal the balance tables' cells) |",
@@ -84,7 +84,9 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         f"  falls in intensity by {low:.1f}–{high:.1f} %/yr, and the electricity-adjusted CO2 per GDP trails the −17 %",
         "  path in 2016–2019 and meets it in 2020; cities sum to 95–99 % and counties to 94–98 % of their",
         "  parent (the rest is unallocated); Jinchang (2017–2018) and Qingyang (2019) are planted with",
-        "  intensity rises;",
+        "  intensity rises; the smaller columns are sized from Gansu's industry (blast-furnace and converter",
+        "  gas of the Jiayuguan steel works, recovered as 回收能; naphtha, bitumen, petroleum coke and",
+        "  lubricants of the Lanzhou refinery; gangue burned in power plants; 其他能源 in 万吨标准煤);",
         "- the enterprises (names, credit codes with valid GB 32100 and GB 11714 check characters), their",
         "  reports, versions and anomalies, including one enterprise named `<script>alert(1)</script>某化工厂`;",
         "- the carbon-market allocations and surrenders for compliance years 2019 and 2020",

@@ -13,18 +13,20 @@ from pathlib import Path
 
 from pipelines.paths import SEEDS_DIR
 
-# The energy balance columns in yearbook order (the spec's order: 汽油, 煤油, 柴油 before 燃料油),
-# which differs from the row order of ref_fuels.csv. Only the codes are listed; names come from
-# the seed.
+# The 30 energy balance columns in the yearbook's order (能源平衡表（实物量）, China Energy
+# Statistical Yearbook provincial tables). Only the codes are listed; names come from the seed.
 BALANCE_FUEL_ORDER = (
-    "raw_coal", "cleaned_coal", "coke", "crude_oil", "gasoline", "kerosene", "diesel",
-    "fuel_oil", "lpg", "refinery_gas", "natural_gas", "coke_oven_gas", "heat", "electricity",
+    "raw_coal", "cleaned_coal", "other_washed_coal", "briquettes", "coal_gangue", "coke", "coke_oven_gas",
+    "blast_furnace_gas", "converter_gas", "other_gas", "other_coking_products", "crude_oil", "gasoline",
+    "kerosene", "diesel", "fuel_oil", "naphtha", "lubricants", "paraffin_wax", "solvent_oil", "bitumen",
+    "petroleum_coke", "lpg", "refinery_gas", "other_petroleum_products", "natural_gas", "lng", "heat",
+    "electricity", "other_energy",
 )
 
 # The unit each balance column is published in (sources/README.md §2a) and how many canonical
 # units (t, 10^4 Nm3, GJ, MWh) one published unit holds.
-PUBLISHED_UNIT = {"t": "万吨", "10^4Nm3": "亿立方米", "GJ": "万百万千焦", "MWh": "亿千瓦时"}
-CANONICAL_PER_PUBLISHED = {"t": 10_000.0, "10^4Nm3": 10_000.0, "GJ": 10_000.0, "MWh": 100_000.0}
+PUBLISHED_UNIT = {"t": "万吨", "10^4Nm3": "亿立方米", "GJ": "万百万千焦", "MWh": "亿千瓦时", "tce": "万吨标准煤"}
+CANONICAL_PER_PUBLISHED = {"t": 10_000.0, "10^4Nm3": 10_000.0, "GJ": 10_000.0, "MWh": 100_000.0, "tce": 10_000.0}
 
 
 def _read(name: str, seeds_dir: Path) -> list[dict[str, str]]:
@@ -51,6 +53,7 @@ class Fuel:
     is_fossil: bool
     canonical_unit: str
     tce_per_unit: float
+    combustion_rule: str  # counted / carbon_in_parent_fuel / non_energy_product / non_fossil
 
     @property
     def published_unit(self) -> str:
@@ -98,7 +101,7 @@ class Reference:
         self.fuels = {
             row["fuel_code"]: Fuel(
                 row["fuel_code"], row["name_zh"], tuple(row["aliases"].split("|")), row["fuel_group"],
-                row["is_fossil"] == "true", row["canonical_unit"], float(row["tce_per_unit"]),
+                row["is_fossil"] == "true", row["canonical_unit"], float(row["tce_per_unit"]), row["combustion_rule"],
             )
             for row in _read("ref_fuels.csv", self.seeds_dir)
         }
@@ -149,6 +152,10 @@ class Reference:
     # ------------------------------------------------------------------ factors
     def fossil_fuels(self) -> list[Fuel]:
         return [f for f in self.fuels.values() if f.is_fossil]
+
+    def co2_counted_fuels(self) -> list[Fuel]:
+        """Fuels whose combustion CO2 the inventory counts (not by-product gases, not non-energy products)."""
+        return [f for f in self.fuels.values() if f.combustion_rule == "counted"]
 
     def balance_fuels(self) -> list[Fuel]:
         return [self.fuels[code] for code in BALANCE_FUEL_ORDER]

@@ -523,6 +523,22 @@ CASES: list[Case] = [
          [("energy_statistics/energy_balance/gansu_2015.xlsx", "629999 某地", None, None,
            "region code 629999 does not exist in the 2024 division list; sheet skipped")],
          {"energy_statistics/energy_balance/gansu_2015.xlsx": 2}),
+    # An unknown fuel column: with amounts it blocks publication (its energy and CO2 would vanish);
+    # empty, or holding only 'no flow' marks and zeros, it is a warning.
+    Case("balance_unknown_fuel_column_with_amounts_blocks_publication", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [["一次能源生产量", 1.5, 3, None, 7]]},
+                  fuels=["原煤", "天然气", "电力", "生物质"], units=["万吨", "亿立方米", "亿千瓦时", "万吨"])],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 3, "生物质",
+           ("startswith", "fuel column '生物质' is not recognised (known: 原煤,"))],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 2},
+         extra={"blocks_publication": [True]}),
+    Case("balance_unknown_fuel_column_without_amounts_only_warns", "energy",
+         [balance("gansu_2015.xlsx", {"620100 兰州市": [["一次能源生产量", 1.5, 3, None, "/"], ["工业", 1, None, None, 0]]},
+                  fuels=["原煤", "天然气", "电力", "生物质"], units=["万吨", "亿立方米", "亿千瓦时", "万吨"])],
+         [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 3, "生物质",
+           ("endswith", "it holds no amounts; column skipped"))],
+         {"energy_statistics/energy_balance/gansu_2015.xlsx": 3},
+         extra={"blocks_publication": [False]}),
     Case("balance_unknown_item", "energy",
          [balance("gansu_2015.xlsx", {"620100 兰州市": [GOOD_BALANCE_ROW, ["神秘项目", 2, None, None, None]]})],
          [("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 6, "项目",
@@ -958,6 +974,8 @@ def test_bad_input(case: Case, tmp_path):
         for expected, actual in zip(case.extra["deliveries"], deliveries):
             for column, value in expected.items():
                 assert _matches(value, actual[column]), (column, value, actual[column])
+    if "blocks_publication" in case.extra:
+        assert result.quarantine["blocks_publication"].to_list() == case.extra["blocks_publication"]
     files = {f.source_file: f for f in result.files}
     for source_file, expected in case.extra.get("files", {}).items():
         for attribute, value in expected.items():

@@ -84,7 +84,7 @@ def test_gansu_2018_totals_match_the_warehouse(sample_app):
     for role in ("leader", "officer"):
         app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
         shown = metric_values(app)
-        assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,539.68"
+        assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,540.37"
         assert shown["净调入电力隐含排放（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
         assert shown["电力调整后排放（万吨 CO₂）"] == tenk(for_intensity)
         assert shown["工业生产过程排放（万吨 CO₂）"] == tenk(process)

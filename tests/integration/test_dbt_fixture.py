@@ -172,7 +172,8 @@ def test_city_children_and_missing_data_stay_null(built):
     assert _one(db, "SELECT gdp_const_10k_yuan, energy_intensity FROM marts.fct_region_year "
                     "WHERE region_code = '620103' AND year = 2012") == (None, None)
     # the 2005 base year stays in intermediate; the mart holds the inventory years only
-    assert _one(db, "SELECT count(*), min(year), max(year) FROM marts.fct_region_year") == (55, 2010, 2020)
+    # 55 Gansu region-years and 宁夏 2015 (the 30-column balance)
+    assert _one(db, "SELECT count(*), min(year), max(year) FROM marts.fct_region_year") == (56, 2010, 2020)
     assert _one(db, "SELECT count(*) FROM intermediate.int_region_year_inventory WHERE year = 2005") == (2,)
 
 
@@ -236,3 +237,75 @@ def test_fixture_tables_match_the_readers_schemas(tmp_path):
         for table, schema in RAW_SCHEMAS.items():
             fixture_schema = pl.from_arrow(con.sql(f"SELECT * FROM raw.{table} LIMIT 0").to_arrow_table()).schema
             assert utc_named_alike(fixture_schema) == utc_named_alike(schema), table
+
+
+# 宁夏 640000 in 2015: 1 published unit of each of the yearbook's 30 columns burned in 工业, read
+# from a real workbook by the real reader (make_raw_fixture.ALL_COLUMNS_BALANCE). One unit is
+# 10^4 t (万吨), 10^4 ×10^4 Nm3 (亿立方米), 10^4 GJ (万百万千焦), 10^5 MWh (亿千瓦时) or 10^4 tce.
+# energy_tce = amount × tce_per_unit (GB/T 2589-2020); co2_t = amount × NCV × CC / 1000 × OF × 44/12
+# (ndrc_2013). fuel → (energy_tce, co2_t) of its combustion row:
+ALL_COLUMNS_COMBUSTION = {
+    "raw_coal": (7143.0, 19002.988488),  # 10^4 × 0.7143; 10^4 × 20.908 × 26.37/1000 × 0.94 × 44/12
+    "cleaned_coal": (9000.0, 22090.23432),  # 10^4 × 0.9000; 10^4 × 26.344 × 25.41/1000 × 0.90 × 44/12
+    "other_washed_coal": (2857.0, 7012.62639),  # 10^4 × 0.2857; 10^4 × 8.363 × 25.41/1000 × 0.90 × 44/12
+    "briquettes": (5958.0, 19359.648),  # 10^4 × 0.5958; 10^4 × 17.46 × 33.6/1000 × 0.90 × 44/12
+    "coal_gangue": (2857.0, 7021.01169),  # 10^4 × 0.2857; 10^4 × 8.373 × 25.41/1000 × 0.90 × 44/12
+    "coke": (9714.0, 28604.18825),  # 10^4 × 0.9714; 10^4 × 28.435 × 29.5/1000 × 0.93 × 44/12
+    "coke_oven_gas": (61430.0, 88638.05874),  # 10^4 × 6.143; 10^4 × 179.81 × 13.58/1000 × 0.99 × 44/12
+    "blast_furnace_gas": (12860.0, 0.0),  # 10^4 × 1.286; carbon of the coke: not counted again
+    "converter_gas": (27140.0, 0.0),  # 10^4 × 2.714; carbon of the coke and coal: not counted again
+    "other_gas": (17860.0, 23148.2922),  # 10^4 × 1.786; 10^4 × 52.27 × 12.2/1000 × 0.99 × 44/12
+    "crude_oil": (14286.0, 30202.02416),  # 10^4 × 1.4286; 10^4 × 41.816 × 20.1/1000 × 0.98 × 44/12
+    "gasoline": (14714.0, 29250.5598),  # 10^4 × 1.4714; 10^4 × 43.07 × 18.9/1000 × 0.98 × 44/12
+    "kerosene": (14714.0, 30179.149),  # 10^4 × 1.4714; 10^4 × 43.07 × 19.5/1000 × 0.98 × 44/12
+    "diesel": (14571.0, 30959.0963733),  # 10^4 × 1.4571; 10^4 × 42.652 × 20.2/1000 × 0.98 × 44/12
+    "fuel_oil": (14286.0, 31704.6124267),  # 10^4 × 1.4286; 10^4 × 41.816 × 21.1/1000 × 0.98 × 44/12
+    "naphtha": (15000.0, 31593.3053333),  # 10^4 × 1.5000; 10^4 × 43.961 × 20.0/1000 × 0.98 × 44/12
+    "petroleum_coke": (10918.0, 32115.4166667),  # 10^4 × 1.0918; 10^4 × 32.5 × 27.5/1000 × 0.98 × 44/12
+    "lpg": (17143.0, 31013.2982133),  # 10^4 × 1.7143; 10^4 × 50.179 × 17.2/1000 × 0.98 × 44/12
+    "refinery_gas": (15714.0, 30082.0786933),  # 10^4 × 1.5714; 10^4 × 45.998 × 18.2/1000 × 0.98 × 44/12
+    "other_petroleum_products": (14000.0, 28883.2133333),  # 10^4 × 1.4; 10^4 × 40.19 × 20.0/1000 × 0.98 × 44/12
+    "natural_gas": (121430.0, 216218.8809),  # 10^4 × 12.143; 10^4 × 389.31 × 15.3/1000 × 0.99 × 44/12
+    "lng": (17572.0, 28601.47422),  # 10^4 × 1.7572; 10^4 × 51.498 × 15.3/1000 × 0.99 × 44/12
+}
+# No combustion row: non-energy products (carbon stored) and non-fossil columns; energy only.
+ALL_COLUMNS_ENERGY_ONLY = {
+    "other_coking_products": 11429.0,  # 10^4 × 1.1429
+    "lubricants": 14143.0,  # 10^4 × 1.4143
+    "paraffin_wax": 13648.0,  # 10^4 × 1.3648
+    "solvent_oil": 14672.0,  # 10^4 × 1.4672
+    "bitumen": 13307.0,  # 10^4 × 1.3307
+    "heat": 341.2,  # 10^4 GJ × 0.03412
+    "electricity": 12290.0,  # 10^5 MWh × 0.1229
+    "other_energy": 10000.0,  # 10^4 tce × 1
+}
+
+
+def test_every_column_of_the_yearbook_balance_counts_its_energy_and_co2(built):
+    db, _ = built
+    rows = {fuel: (energy, co2, activity) for fuel, energy, co2, activity in _all(db, """
+        SELECT fuel_code, energy_tce, co2_t, activity_value FROM marts.fct_energy_emissions
+        WHERE region_code = '640000' AND year = 2015 AND sector_code = 'final_industry'""")}
+    assert set(rows) == set(ALL_COLUMNS_COMBUSTION)  # 22 counted + 2 by-product gases; no others
+    for fuel, (energy, co2) in ALL_COLUMNS_COMBUSTION.items():
+        assert rows[fuel][0] == pytest.approx(energy, rel=1e-9), fuel
+        assert rows[fuel][1] == pytest.approx(co2, rel=1e-9, abs=1e-9), fuel
+    assert len(ALL_COLUMNS_COMBUSTION) + len(ALL_COLUMNS_ENERGY_ONLY) == 30
+    # every column's amount and coefficient as read: 30 flows in 工业
+    flows = {fuel: value * tce for fuel, value, tce in _all(db, """
+        SELECT fuel_code, value, tce_per_unit FROM intermediate.int_energy_balance_flows
+        WHERE region_code = '640000' AND year = 2015 AND item_code = 'final_industry'""")}
+    expected = {fuel: energy for fuel, (energy, _) in ALL_COLUMNS_COMBUSTION.items()} | ALL_COLUMNS_ENERGY_ONLY
+    assert flows == pytest.approx(expected, rel=1e-9)
+    energy, co2 = _one(db, "SELECT energy_consumption_tce, co2_t FROM marts.fct_region_year "
+                           "WHERE region_code = '640000' AND year = 2015")
+    # Total: all 30 columns' energy, less the blast-furnace and converter gas recovered (回收能 +1
+    # each: the coke's energy is not counted twice) = 530,997.2 − 12,860 − 27,140 = 490,997.2 tce
+    assert sum(expected.values()) == pytest.approx(530_997.2)
+    assert energy == pytest.approx(490_997.2, rel=1e-12)
+    # CO2: the 20 counted columns, 765,680.16 t (the by-product gases and non-energy products add none)
+    assert co2 == pytest.approx(sum(c for _, c in ALL_COLUMNS_COMBUSTION.values()), rel=1e-9)
+    assert co2 == pytest.approx(765_680.157, abs=0.01)
+    # the IPCC recalculation leaves the by-product gases out under both sets too
+    (co2_recalculated,) = _one(db, "SELECT co2_t FROM marts.fct_recalculation WHERE region_code = '640000' AND year = 2015")
+    assert co2_recalculated == pytest.approx(co2, rel=1e-12)

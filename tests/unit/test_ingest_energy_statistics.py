@@ -288,3 +288,60 @@ def test_balance_table_not_starting_in_column_a_keeps_excel_letters(tmp_path):
         (6, "C", "final_industry", "raw_coal", 2016, 25000.0),
         (6, "D", "final_industry", "electricity", 2016, 50000.0),
     ]
+
+
+def test_an_unknown_fuel_column_with_amounts_blocks_publication_an_empty_one_warns(tmp_path):
+    """Issue 13: a column the project does not know would lose its energy and CO2 silently."""
+    path = write_balance(
+        tmp_path / "energy_statistics/energy_balance/gansu_2015.xlsx",
+        {
+            "620100 兰州市": [
+                ["一次能源生产量", 1, None, None, "/"],  # row 5: '/' is no flow
+                ["工业", 2, None, None, 12.5],  # row 6: an amount
+                ["终端消费量", 2, None, None, "—"],  # row 7
+            ],
+            "620200 嘉峪关市": [["一次能源生产量", 4, None, None, None], ["工业", 3, None, None, 0]],  # nothing in it
+        },
+        fuels=["原煤", "天然气", "电力", "生物质燃料"],
+        units=["万吨", "亿立方米", "亿千瓦时", "万吨"],
+    )
+    result = read_energy_balance_workbook(path, tmp_path)
+    # the known columns beside it load
+    assert result.tables["energy_balance"].select("source_sheet", "item_code", "value").rows() == [
+        ("620100 兰州市", "production", 10000.0),
+        ("620100 兰州市", "final_industry", 20000.0),
+        ("620100 兰州市", "final_total", 20000.0),
+        ("620200 嘉峪关市", "production", 40000.0),
+        ("620200 嘉峪关市", "final_industry", 30000.0),
+    ]
+    rows = result.quarantine.select("source_file", "source_sheet", "source_row", "column_name", "value", "reason",
+                                    "blocks_publication").rows()
+    assert len(rows) == 2, rows
+    blocking, warning = rows
+    assert blocking[:5] == ("energy_statistics/energy_balance/gansu_2015.xlsx", "620100 兰州市", 3, "生物质燃料", "生物质燃料")
+    assert blocking[5].startswith("fuel column '生物质燃料' is not recognised (known: 原煤, 洗精煤, 其他洗煤,")
+    assert "but holds amounts (1 cells, e.g. row 6 工业: 12.5): its energy and CO2 would be missing" in blocking[5]
+    assert blocking[6] is True
+    assert warning[1:5] == ("620200 嘉峪关市", 3, "生物质燃料", "生物质燃料")
+    assert warning[5].endswith("it holds no amounts; column skipped") and warning[6] is False
+
+
+def test_every_yearbook_column_is_read_with_its_unit(tmp_path):
+    """All 30 columns of 能源平衡表（实物量）, in the yearbook's order and units, load."""
+    names = ["原煤", "洗精煤", "其他洗煤", "型煤", "煤矸石", "焦炭", "焦炉煤气", "高炉煤气", "转炉煤气", "其他煤气",
+             "其他焦化产品", "原油", "汽油", "煤油", "柴油", "燃料油", "石脑油", "润滑油", "石蜡", "溶剂油", "石油沥青",
+             "石油焦", "液化石油气", "炼厂干气", "其他石油制品", "天然气", "液化天然气", "热力", "电力", "其他能源"]
+    units = ["亿立方米" if name in ("焦炉煤气", "高炉煤气", "转炉煤气", "其他煤气", "天然气") else
+             "万百万千焦" if name == "热力" else "亿千瓦时" if name == "电力" else "万吨标准煤" if name == "其他能源" else "万吨"
+             for name in names]
+    path = write_balance(tmp_path / "energy_statistics/energy_balance/gansu_2015.xlsx",
+                         {"620100 兰州市": [["工业", *[1] * 30]]}, fuels=names, units=units)
+    result = read_energy_balance_workbook(path, tmp_path)
+    assert result.quarantine.is_empty(), result.quarantine.rows()
+    balance = result.tables["energy_balance"]
+    assert balance.height == 30
+    by_fuel = dict(zip(balance["fuel_code"], zip(balance["value"], balance["unit"])))
+    assert by_fuel["other_energy"] == (10000.0, "tce")  # 1 万吨标准煤
+    assert by_fuel["blast_furnace_gas"] == (10000.0, "10^4Nm3")  # 1 亿立方米
+    assert by_fuel["lng"] == (10000.0, "t")
+    assert by_fuel["electricity"] == (100000.0, "MWh")

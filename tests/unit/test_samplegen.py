@@ -30,10 +30,10 @@ EXPORT_HEADER = [
 ]
 PRICE_HEADER = ["交易日期", "交易品种", "开盘价", "最高价", "最低价", "收盘价", "成交量(吨)", "成交额(元)", "交易方式"]
 # Canonical units in one published unit (sources/README.md unit table).
-PUBLISHED_TO_CANONICAL = {"万吨": 1e4, "亿立方米": 1e4, "万百万千焦": 1e4, "亿千瓦时": 1e5}
+PUBLISHED_TO_CANONICAL = {"万吨": 1e4, "亿立方米": 1e4, "万百万千焦": 1e4, "亿千瓦时": 1e5, "万吨标准煤": 1e4}
 FINAL_ROWS = ("final_agriculture", "final_industry", "final_construction", "final_transport", "final_commerce",
               "final_other", "final_household_urban", "final_household_rural")
-TRANSFORMS = ("transform_thermal_power", "transform_heating", "transform_coking", "transform_refining")
+TRANSFORMS = ("transform_thermal_power", "transform_heating", "transform_coking", "transform_refining", "transform_recovery")
 
 
 # ------------------------------------------------------------------------------------ fixtures
@@ -61,6 +61,8 @@ def seeds() -> dict:
         "tce": {row["fuel_code"]: row["tce_per_unit"] for row in fuels.iter_rows(named=True)},
         "group": {row["fuel_code"]: row["fuel_group"] for row in fuels.iter_rows(named=True)},
         "fossil": {row["fuel_code"] for row in fuels.iter_rows(named=True) if row["is_fossil"]},
+        # by-product gases (carbon of the coke) and non-energy products carry no combustion CO2
+        "co2_counted": {row["fuel_code"] for row in fuels.iter_rows(named=True) if row["combustion_rule"] == "counted"},
         "item_code": {row["name_zh"]: row["item_code"] for row in items.iter_rows(named=True)},
         "co2_per_unit": co2_per_unit,
         "regions": regions,
@@ -112,7 +114,7 @@ def energy_by_group(cells: dict, seeds: dict) -> dict[str, float]:
 def combustion_lines_t(cells: dict, seeds: dict) -> dict[tuple[str, str], float]:
     """CO2 per (row, fuel): final rows net of feedstock, plus inputs to thermal power and heating."""
     lines = {}
-    for fuel in seeds["fossil"]:
+    for fuel in seeds["co2_counted"]:
         factor = seeds["co2_per_unit"][fuel]
         for row in FINAL_ROWS:
             amount = cells[row][fuel] - (cells["final_industry_feedstock"][fuel] if row == "final_industry" else 0.0)
@@ -189,6 +191,21 @@ def test_every_gansu_region_has_a_sheet_every_year(balances, seeds):
     expected = {f"{row['adcode']} {row['name']}" for row in regions.iter_rows(named=True)}
     for year, sheets in balances.items():
         assert set(sheets) == expected, year
+
+
+def test_every_yearbook_column_is_in_every_sheet_and_filled_for_the_province(balances, seeds):
+    """All 30 columns of 能源平衡表（实物量）, each with amounts in Gansu's table (issue 13)."""
+    for year in (2005, 2015, 2020):
+        for name, sheet_cells in balances[year].items():
+            assert len(sheet_cells["published"]["final_total"]) == 30, (year, name)
+        province = balances[year][sheet(GANSU, seeds)]["published"]
+        empty = [fuel for fuel in province["final_total"] if not any(province[item][fuel] for item in province)]
+        assert empty == [], (year, empty)
+    # the steel works' gases are 嘉峪关's (酒泉钢铁): most of the province's use is there
+    sheets = balances[2015]
+    for fuel in ("blast_furnace_gas", "converter_gas"):
+        jiayuguan = sheets[sheet("620200", seeds)]["published"]["final_industry"][fuel]
+        assert jiayuguan > 0.5 * sheets[sheet(GANSU, seeds)]["published"]["final_industry"][fuel], fuel
 
 
 def test_balances_close_as_published(balances):

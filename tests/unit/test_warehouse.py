@@ -183,6 +183,17 @@ def test_replace_rows_only_touches_its_own_slice(tmp_path):
     assert replace_table(db, "raw", "t", b) == 1
 
 
+def test_replace_rows_adds_a_column_the_register_did_not_have_yet(tmp_path):
+    """A year backfill builds on an older publication whose raw.quarantine lacks blocks_publication."""
+    db = tmp_path / "b.duckdb"
+    replace_rows(db, "raw", "quarantine", pl.DataFrame({"family": ["a", "b"], "reason": ["x", "y"]}), "family", "a")
+    newer = pl.DataFrame({"family": ["a"], "reason": ["z"], "blocks_publication": [True]})
+    replace_rows(db, "raw", "quarantine", newer, "family", "a")
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT family, reason, blocks_publication FROM raw.quarantine ORDER BY 1").fetchall()
+    assert rows == [("a", "z", True), ("b", "y", None)]  # staging reads the old null as false
+
+
 # --- a publication killed, or failing, in a child process ------------------------------------------
 
 CHILD = textwrap.dedent("""

@@ -12,7 +12,7 @@ balance_items as (
 ),
 
 fuels as (
-    select fuel_code, fuel_group, is_fossil, canonical_unit, tce_per_unit from {{ ref('stg_reference__fuels') }}
+    select fuel_code, fuel_group, is_fossil, combustion_rule, canonical_unit, tce_per_unit from {{ ref('stg_reference__fuels') }}
 ),
 
 cells as (
@@ -34,6 +34,7 @@ flows as (
         cells.fuel_code,
         fuels.fuel_group,
         fuels.is_fossil,
+        fuels.combustion_rule,
         cells.value,
         cells.unit,
         fuels.canonical_unit,

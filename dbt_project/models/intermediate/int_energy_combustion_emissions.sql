@@ -1,6 +1,12 @@
 -- Fuel combustion CO2 from the energy balance (sectoral approach, as CEADs does).
 -- Grain: region × year × sector × fossil fuel. Sectors are the balance items burning fuel:
 -- the final-consumption rows and the inputs to thermal power and heat plants.
+-- The fuel's combustion_rule (ref_fuels; docs/methodology.md "By-product gases and non-energy
+-- products") decides what a burned amount counts: `counted` → its CO2; `carbon_in_parent_fuel`
+-- (blast-furnace and converter gas) → a row with its energy and co2_t = 0, because their carbon
+-- is that of the coke and coal charged to the furnace, already counted where that coke is
+-- consumed; `non_energy_product` (lubricants, waxes, solvents, bitumen, tar) → no row: not
+-- burned, their carbon stays in the product (their energy is in int_region_year_energy).
 with
 
 flows as (
@@ -38,7 +44,8 @@ final_consumption as (
             else 0
         end                                                     as activity_value,
         flows.unit                                              as activity_unit,
-        flows.tce_per_unit
+        flows.tce_per_unit,
+        flows.combustion_rule
     from flows
     left join feedstock_use
         on  feedstock_use.region_code = flows.region_code
@@ -47,6 +54,7 @@ final_consumption as (
     where flows.item_role = 'final'
       and flows.combustion_co2_counted
       and flows.is_fossil
+      and flows.combustion_rule <> 'non_energy_product'
 ),
 
 -- Power and heat plants burn fuel for the final users of electricity and heat: their inputs
@@ -60,11 +68,13 @@ transformation_inputs as (
         fuel_code,
         -value                                                  as activity_value,
         unit                                                    as activity_unit,
-        tce_per_unit
+        tce_per_unit,
+        combustion_rule
     from flows
     where item_role = 'transformation'
       and combustion_co2_counted
       and is_fossil
+      and combustion_rule <> 'non_energy_product'
       and value < 0
 ),
 
@@ -88,13 +98,17 @@ emissions as (
         factors.ncv_gj_per_unit,
         factors.carbon_content_tc_per_tj,
         factors.oxidation_fraction,
-        {{ combustion_co2_t(
-            'activity.activity_value',
-            'factors.ncv_gj_per_unit',
-            'factors.carbon_content_tc_per_tj',
-            'factors.oxidation_fraction'
-        ) }}                                                    as co2_t,
-        '{{ var("factor_set") }}'                               as factor_set
+        case
+            when activity.combustion_rule = 'counted' then {{ combustion_co2_t(
+                'activity.activity_value',
+                'factors.ncv_gj_per_unit',
+                'factors.carbon_content_tc_per_tj',
+                'factors.oxidation_fraction'
+            ) }}
+            else 0  -- carbon_in_parent_fuel: counted in the coke / coal the furnace was charged with
+        end                                                     as co2_t,
+        '{{ var("factor_set") }}'                               as factor_set,
+        activity.combustion_rule
     from combustion_activity as activity
     left join emission_factors as factors
         on factors.fuel_code = activity.fuel_code

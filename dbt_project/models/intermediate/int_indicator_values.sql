@@ -86,7 +86,8 @@ non_fossil_share as (
 ),
 
 -- Natural gas consumed (final use + losses + net transformation input, as in
--- int_region_year_energy), in tce, over total energy consumption.
+-- int_region_year_energy), in tce, over total energy consumption; liquefied natural gas (a
+-- column of its own, in t) is natural gas too.
 natural_gas_use as (
     select
         region_code,
@@ -94,9 +95,9 @@ natural_gas_use as (
         sum(case
                 when item_role in ('final', 'loss') then value
                 when item_role = 'transformation' then -value
-            end) * any_value(tce_per_unit)                           as natural_gas_tce
+            end * tce_per_unit)                                      as natural_gas_tce
     from flows
-    where fuel_code = 'natural_gas'
+    where fuel_code in ('natural_gas', 'lng')
       and item_role in ('final', 'loss', 'transformation')
     group by region_code, year
 ),

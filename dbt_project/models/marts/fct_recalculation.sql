@@ -8,6 +8,8 @@ activity as (
     select region_code, year, fuel_code, activity_value
     from {{ ref('int_energy_combustion_emissions') }}
     where year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
+      -- by-product gases carry no CO2 of their own under either set (docs/methodology.md)
+      and combustion_rule = 'counted'
 ),
 
 factors as (

@@ -13,7 +13,10 @@ renamed as (
         cast(source_row as integer)         as source_row,
         cast(column_name as varchar)        as column_name,
         cast(value as varchar)              as value,
-        cast(reason as varchar)             as reason
+        cast(reason as varchar)             as reason,
+        -- null in rows another family wrote before the column existed (a year backfill on an
+        -- older publication): those problems were not blocking
+        coalesce(cast(blocks_publication as boolean), false) as blocks_publication
     from source
 )
 

@@ -14,7 +14,8 @@ renamed as (
         is_fossil,
         canonical_unit,
         tce_per_unit,
-        tce_source
+        tce_source,
+        combustion_rule
     from source
 )
 
