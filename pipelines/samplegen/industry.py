@@ -4,14 +4,16 @@ How the numbers are made, from the generated balance (energy.py) so the two tabl
 
 1. For each region, year and fuel, the balance's 工业 cell T and its 其中：用作原料、材料 cell F
    (hundredths of the published unit) are the totals to split.
-2. The table covers a share c of them (96–99 %, drawn per region, year and fuel): the rest is
+2. The table covers a share c of them (96–99 %, drawn per region, year and fuel, the uncovered
+   part rounded down to whole hundredths): the rest is
    what the yearbook's enterprise survey does not reach, and shows in the platform as the
    industry_unallocated residual.
 3. Raw-material use c × F goes to the divisions that use fuels as feedstock (chemicals, refining
    and coking), as 其中 sub-rows; the energy use c × (T − F) is spread over the divisions by a
    Gansu-shaped profile per fuel (ferrous and non-ferrous metals, cement, chemicals, coal mining…),
    each weight with lognormal noise per region and a little per year.
-4. Every cell is rounded to 0.01 of its published unit; the 工业 total row and the section rows
+4. Every cell is a whole number of 0.01 of its published unit (the divisions' cells add up to the
+   covered part exactly); the 工业 total row and the section rows
    (采矿业, 制造业, 电力、热力、燃气及水生产和供应业) are the sums of the rounded division cells.
 """
 
@@ -59,10 +61,24 @@ def _divisions() -> list[dict[str, str]]:
     return sorted(_read("ref_industry_divisions.csv", SEEDS_DIR), key=lambda row: int(row["sort_order"]))
 
 
-def _split(total: float, weights: dict[str, float]) -> dict[str, int]:
-    """total (hundredths) over the weights, rounded to whole hundredths."""
+def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """total (whole hundredths) over the weights, in whole hundredths that add up to it exactly
+    (largest remainders get the leftover hundredths; ties by code, so the result is deterministic)."""
     scale = sum(weights.values())
-    return {code: round(total * weight / scale) for code, weight in weights.items()} if scale else {}
+    if not scale or total <= 0:
+        return {}
+    exact = {code: total * weight / scale for code, weight in weights.items()}
+    parts = {code: int(value) for code, value in exact.items()}
+    leftover = total - sum(parts.values())
+    for code in sorted(exact, key=lambda c: (parts[c] - exact[c], c))[:leftover]:
+        parts[code] += 1
+    return parts
+
+
+def _covered(total: int, coverage: float) -> int:
+    """The hundredths the table covers: the uncovered part rounded down, so the residual share
+    stays below 1 − coverage (4 %) even for cells of a few hundredths."""
+    return total - int((1 - coverage) * total)
 
 
 def industry_cells(model: EnergyModel, adcode: str, year: int, fuels: list[Fuel], seed: int):
@@ -80,8 +96,8 @@ def industry_cells(model: EnergyModel, adcode: str, year: int, fuels: list[Fuel]
         coverage = year_noise.uniform(*COVERAGE_RANGE)
         profile = ENERGY_PROFILE.get(fuel.code, DEFAULT_PROFILE)
         weights = {code: w * tilt[code] * lognormal_factor(year_noise, 0.05) for code, w in profile.items()}
-        energy = _split(coverage * (total - max(feedstock, 0)), weights)
-        raw = _split(coverage * max(feedstock, 0), FEEDSTOCK_PROFILE)
+        energy = _split(_covered(total - max(feedstock, 0), coverage), weights)
+        raw = _split(_covered(max(feedstock, 0), coverage), FEEDSTOCK_PROFILE)
         for code in sorted(set(energy) | set(raw)):
             use, material = energy.get(code, 0), raw.get(code, 0)
             if use + material > 0:
