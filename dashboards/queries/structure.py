@@ -93,5 +93,5 @@ LEFT JOIN reference.ref_energy_balance_items AS b ON b.item_code = e.balance_ite
 WHERE e.region_code = ?
   AND NOT e.is_process
 GROUP BY e.year, e.balance_item_code, b.name_zh, b.sort_order
-ORDER BY e.year, b.sort_order, e.sector_code
+ORDER BY e.year, b.sort_order, e.balance_item_code
 """
