@@ -24,7 +24,15 @@ from pipelines.ingest import vocab
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.catalog import INDUSTRY_FOLDER
 from pipelines.ingest.checks import YEAR_RANGE, Check, apply_checks, quarantine_frame, quarantine_row
-from pipelines.ingest.energy_balance import _fuel_columns, _is_fuel_header, _SheetProblems
+# The sheet naming, year and fuel-column rules of the balance tables, so both tables read alike.
+from pipelines.ingest.energy_balance import (
+    _FILE_YEAR,
+    _SHEET_REGION,
+    _TITLE_YEAR,
+    _fuel_columns,
+    _is_fuel_header,
+    _SheetProblems,
+)
 from pipelines.ingest.excel import (
     combine_header_rows,
     formula_reason,
@@ -40,9 +48,6 @@ from pipelines.ingest.text import display_header, is_total_label, name_key
 from pipelines.ingest.units import lookup_unit, unit_columns
 from pipelines.ingest.values import scale, with_numbers
 
-_SHEET_REGION = re.compile(r"^\s*(\d{6})")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # '06 煤炭开采和洗选业', '06', '06-煤炭开采和洗选业': a division code in front of (or instead of) the name
 _LEADING_CODE = re.compile(r"^\s*(\d{2})(?!\d)[\s.、:：\-]*(.*)$")
 
