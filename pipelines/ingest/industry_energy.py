@@ -204,10 +204,15 @@ def _division_rows(
         has_values = any(row[p] is not None and str(row[p]).strip() for p, _, _, _ in layout.columns)
         label = row[layout.item_position]
         code_cell = row[layout.code_position] if layout.code_position is not None else None
+        is_feedstock_row = vocab.balance_items().code(label) == "final_industry_feedstock"
         if not has_values:
-            continue  # a blank or heading-only row: nothing consumed
+            # Nothing consumed, but a named row still decides whom the next 其中 row belongs to.
+            if not is_feedstock_row and (name_key(label) or (code_cell is not None and str(code_cell).strip())):
+                kind, result = _classify(label, code_cell)
+                parent = result if kind == "division" else ("" if kind == "total" else None)
+            continue
         where = {"row": index + 1, "column": "行业"}
-        if vocab.balance_items().code(label) == "final_industry_feedstock":
+        if is_feedstock_row:
             if parent is None:
                 report.add("其中：用作原料、材料 row follows no industry row; row skipped", value=label, **where)
             elif parent and (parent, True) in seen:

@@ -161,3 +161,16 @@ def test_the_family_reads_the_folder_and_a_correction_replaces_the_older_file(tm
     assert any(r.startswith("file cannot be opened as an Excel workbook") for r in reasons)
     kinds = {f.source_file: f.kind for f in result.files}
     assert kinds["energy_statistics/industry_energy/b_2015.xlsx"] == "industry_energy_workbook"
+
+
+def test_a_feedstock_row_belongs_to_the_row_above_even_when_that_row_is_blank(tmp_path):
+    path = write_industry(tmp_path / FOLDER / "i_2015.xlsx", {"620000 甘肃省": [
+        ["化学原料和化学制品制造业", 10, None, None, None],
+        ["医药制造业", None, None, None, None],          # nothing consumed
+        ["其中：用作原料、材料", 1, None, None, None],    # …yet this sub-row is 27's, not 26's
+        ["制造业", 10, None, None, None],
+        ["其中：用作原料、材料", 1, None, None, None],    # under a section: not loaded, no reason
+    ]})
+    result = read_industry_energy_workbook(path, tmp_path)
+    assert result.quarantine.is_empty()
+    assert [(r[0], r[2], r[3]) for r in _rows(result)] == [(3, "26", False), (5, "27", True)]
