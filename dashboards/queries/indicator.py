@@ -103,11 +103,12 @@ ORDER BY is_parent DESC, d.region_code
 # process), summed in SQL over the sector × fuel cells of marts.fct_energy_emissions. A group
 # with a cell lacking the value (withheld in the public file, or not reported) is NULL rather
 # than a partial sum; cells_missing_co2 counts such cells. Process cells have no energy use.
-# Names: reference.ref_energy_balance_items (Chinese only) and ref_industrial_processes. Both files.
-# Params: region_code, year.
+# Names: reference.ref_energy_balance_items (Chinese only) and ref_industrial_processes. Industry's
+# cells by division (where the region-year has an industry table) are summed back into 工业
+# (balance_item_code): the structure page shows them. Both files. Params: region_code, year.
 INDICATOR_SECTORS = """
 SELECT
-    e.sector_code,
+    coalesce(e.balance_item_code, e.sector_code) AS sector_code,
     e.is_process,
     any_value(b.name_zh) AS item_name_zh,
     any_value(p.name_zh) AS process_name_zh,
@@ -118,12 +119,12 @@ SELECT
     CASE WHEN count(e.co2_t) = count(*) THEN sum(e.co2_t) END AS co2_t,
     CASE WHEN count(e.energy_tce) = count(*) THEN sum(e.energy_tce) END AS energy_tce
 FROM marts.fct_energy_emissions AS e
-LEFT JOIN reference.ref_energy_balance_items AS b ON b.item_code = e.sector_code
+LEFT JOIN reference.ref_energy_balance_items AS b ON b.item_code = coalesce(e.balance_item_code, e.sector_code)
 LEFT JOIN reference.ref_industrial_processes AS p ON e.is_process AND e.sector_code = 'process_' || p.process_code
 WHERE e.region_code = ?
   AND e.year = ?
-GROUP BY e.sector_code, e.is_process
-ORDER BY e.is_process, any_value(b.sort_order), e.sector_code
+GROUP BY coalesce(e.balance_item_code, e.sector_code), e.is_process
+ORDER BY e.is_process, any_value(b.sort_order), 1
 """
 
 # The same cells summed by fuel (fuel_code 'none' = industrial process emissions, no fuel), with

@@ -79,6 +79,11 @@ BALANCE_FOLDER = InboxFolder(
     ENERGY_STATISTICS, "energy_statistics/energy_balance", "energy_balance_workbook", EXCEL_SUFFIXES,
     LooseFile(rank=7, cell_words=("能源",), name_words=("平衡", "balance")),
 )  # fmt: skip
+INDUSTRY_FOLDER = InboxFolder(
+    ENERGY_STATISTICS, "energy_statistics/industry_energy", "industry_energy_workbook", EXCEL_SUFFIXES,
+    # tried before the balance (rank 7), whose word 能源 the industry table's title holds too
+    LooseFile(rank=6, cell_words=("分行业",), name_words=("分行业",)),
+)  # fmt: skip
 ACTIVITY_FOLDER = InboxFolder(
     ENERGY_STATISTICS, "energy_statistics/activity", "activity_workbook", EXCEL_SUFFIXES,
     LooseFile(rank=6, cell_words=("地区生产总值", "GDP")),
@@ -98,6 +103,7 @@ INBOX_FOLDERS: tuple[InboxFolder, ...] = (
     WORKBOOK_FOLDER,
     ALLOCATIONS_FOLDER,
     BALANCE_FOLDER,
+    INDUSTRY_FOLDER,
     ACTIVITY_FOLDER,
     INDICATOR_FOLDER,
     PRICES_FOLDER,
@@ -140,6 +146,11 @@ RAW_TABLES: tuple[RawTable, ...] = (
         "energy_balance", ENERGY_STATISTICS,
         "能源平衡表（实物量） / energy balance flows, canonical physical units",
         schemas.ENERGY_BALANCE_SCHEMA, "year",
+    ),
+    RawTable(
+        "industry_energy", ENERGY_STATISTICS,
+        "工业分行业终端能源消费量（实物量） / final energy use by industrial division, canonical physical units",
+        schemas.INDUSTRY_ENERGY_SCHEMA, "year",
     ),
     RawTable(
         "activity_statistics", ENERGY_STATISTICS,

@@ -13,11 +13,12 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest.activity_statistics import read_activity_workbook
-from pipelines.ingest.catalog import ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER
+from pipelines.ingest.catalog import ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER, INDUSTRY_FOLDER
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.checks import quarantine_frame, quarantine_row
 from pipelines.ingest.department_indicators import read_department_indicators_csv
 from pipelines.ingest.energy_balance import read_energy_balance_workbook
+from pipelines.ingest.industry_energy import read_industry_energy_workbook
 from pipelines.ingest.results import ReadResult, read_each
 
 
@@ -26,6 +27,9 @@ def read_energy_statistics(inbox_dir: Path) -> ReadResult:
     inbox_dir = Path(inbox_dir)
     results = read_each(
         FAMILY, BALANCE_FOLDER.kind, read_energy_balance_workbook, BALANCE_FOLDER.files(inbox_dir), inbox_dir
+    )
+    results += read_each(
+        FAMILY, INDUSTRY_FOLDER.kind, read_industry_energy_workbook, INDUSTRY_FOLDER.files(inbox_dir), inbox_dir
     )
     results += read_each(
         FAMILY, ACTIVITY_FOLDER.kind, read_activity_workbook, ACTIVITY_FOLDER.files(inbox_dir), inbox_dir
@@ -40,6 +44,7 @@ def read_energy_statistics(inbox_dir: Path) -> ReadResult:
 # indicator row a region-year-variable. The same key in a newer file replaces the older file's.
 REDELIVERY_KEYS = {
     "energy_balance": (("region_code", "year"), "balance table {} {} (region, year)"),
+    "industry_energy": (("region_code", "year"), "industry table {} {} (region, year)"),
     "activity_statistics": (("region_code", "year", "variable_code"), "activity value {} {} {} (region, year, variable)"),
     "indicator_statistics": (("region_code", "year", "indicator_code"), "indicator {} {} {} (region, year, indicator)"),
 }

@@ -59,6 +59,25 @@ ENERGY_BALANCE_SCHEMA = pl.Schema(
     }
 )
 
+# The yearbook table 工业分行业终端能源消费量（实物量）: one row per region, year, industrial
+# division (GB/T 4754-2017, 06–46), fuel and use (the division's final consumption, or its
+# 其中：用作原料、材料 sub-row, which is part of it and not burned).
+INDUSTRY_ENERGY_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "source_column": pl.Utf8,  # Excel column letter of the fuel, so a figure leads to its cell
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "division_code": pl.Utf8,  # two digits, ref_industry_divisions
+        "is_feedstock": pl.Boolean,  # true: the 其中：用作原料、材料 sub-row of the division
+        "fuel_code": pl.Utf8,
+        "value": pl.Float64,  # canonical unit, never negative
+        "unit": pl.Utf8,
+        "value_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
 ACTIVITY_STATISTICS_SCHEMA = pl.Schema(
     {
         **_PROVENANCE,
@@ -183,6 +202,7 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "enterprise_report_lines": ENTERPRISE_REPORT_LINES_SCHEMA,
     "energy_balance": ENERGY_BALANCE_SCHEMA,
     "activity_statistics": ACTIVITY_STATISTICS_SCHEMA,
+    "industry_energy": INDUSTRY_ENERGY_SCHEMA,
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "ets_allocations": ETS_ALLOCATIONS_SCHEMA,

@@ -65,6 +65,18 @@ def balance_items() -> Vocabulary:
 
 
 @cache
+def industry_divisions() -> Vocabulary:
+    """GB/T 4754-2017 industrial divisions 06–46 (rows of 工业分行业终端能源消费量), by name or code."""
+    return _vocabulary("industry", "ref_industry_divisions", "division_code")
+
+
+@cache
+def industry_section_names() -> frozenset[str]:
+    """Name keys of the GB/T 4754 sections (采矿业, 制造业, …): subtotal rows of the industry table."""
+    return frozenset(name_key(row["section_name_zh"]) for row in _seed("ref_industry_divisions"))
+
+
+@cache
 def sectors() -> Vocabulary:
     return _vocabulary("sector", "ref_enterprise_sectors", "sector_code")
 

@@ -19,6 +19,7 @@ from pipelines.samplegen.enterprises import (
 )
 from pipelines.samplegen.exchanges import EXCHANGE_DIR, write_exchange_prices
 from pipelines.samplegen.geography import build_geography
+from pipelines.samplegen.industry import INDUSTRY_DIR, write_industry_tables
 from pipelines.samplegen.readme import write_readme
 from pipelines.samplegen.reference import Reference
 from pipelines.samplegen.statistics_files import (
@@ -31,6 +32,7 @@ DEFAULT_SEED = 20161231
 # so files others put there (the real Shenzhen prices and their licence) survive.
 GENERATED_PATTERNS = (
     f"{ENERGY_BALANCE_DIR.as_posix()}/能源平衡表_*.xlsx",
+    f"{INDUSTRY_DIR.as_posix()}/工业分行业能源消费_*.xlsx",
     f"{ACTIVITY_DIR.as_posix()}/主要经济指标_*.xlsx",
     f"{DEPARTMENT_DIR.as_posix()}/部门统计指标_*.csv",
     f"{EXPORT_DIR.as_posix()}/温室气体排放报告_*.csv",
@@ -86,6 +88,7 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
         economy = Economy(geography, seed)
         model = EnergyModel(ref, geography, economy, seed)
         written += write_energy_balances(out_dir, ref, geography, model)
+        written += write_industry_tables(out_dir, ref, geography, model, seed)
         written.append(write_activity(out_dir, geography, economy, model))
         written.append(write_department_indicators(out_dir, ref, geography, economy, seed))
 

@@ -43,6 +43,10 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "| `energy_statistics/energy_balance/` | `能源平衡表_<province>_<year>.xlsx`, 2005 and 2010–2020; one sheet per region "
         "(`<adcode> <name>`: the province, its cities and counties), yearbook layout with all 30 fuel columns, "
         "physical units, 2 decimals; every sheet closes exactly as published |",
+        "| `energy_statistics/industry_energy/` | `工业分行业能源消费_<province>_<year>.xlsx`, 2010–2020; one sheet per "
+        "region (the province and its cities): the 41 industrial divisions (GB/T 4754-2017) × the balance's fuels, "
+        "with 其中：用作原料、材料 sub-rows; the divisions cover 96–99 % of each balance 工业 cell (the rest is the "
+        "unallocated residual) |",
         "| `energy_statistics/activity/` | `主要经济指标_<province>.xlsx`, sheet 主要指标: GDP, indices, industrial value "
         "added, population, electricity inflow/outflow and hydro/wind/solar generation for every region and year "
         "(electricity figures equal the balance tables' cells) |",

@@ -75,6 +75,7 @@ def prices(rows: list[str], name: str = "HB_daily_2014-2020.csv", header: str = 
     return f"exchange_prices/{name}", ("\n".join([header, *rows]) + "\n").encode(encoding)
 
 
+INDUSTRY = "energy_statistics/industry_energy/lanzhou_2015.xlsx"
 BALANCE_FUELS = ["原煤", "天然气", "电力", "热力"]
 BALANCE_UNITS = ["万吨", "亿立方米", "亿千瓦时", "万百万千焦"]
 GOOD_BALANCE_ROW = ["一次能源生产量", 1.5, 3, None, None]
@@ -104,6 +105,30 @@ def balance(name: str, sheets: dict[str, list[list]], *, units=BALANCE_UNITS, fu
         _drop_cached_results(path)
 
     return f"energy_statistics/energy_balance/{name}", write
+
+
+INDUSTRY_FUELS = ["原煤(万吨)", "天然气(亿立方米)", "电力(亿千瓦时)"]
+GOOD_INDUSTRY_ROW = ["黑色金属冶炼和压延加工业", 1.5, None, 2]
+
+
+def industry(name: str, rows: list[list], *, fuels=INDUSTRY_FUELS):
+    """An industry table (工业分行业终端能源消费量): merged title, 行业 header with units, industry rows."""
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("620100 兰州市")
+        sheet.merge_range(0, 0, 0, len(fuels), "兰州市工业分行业终端能源消费量（实物量） 2015年")
+        sheet.write_row(1, 0, ["行业", *fuels])
+        for offset, row in enumerate(rows):
+            for col, cell in enumerate(row):
+                if isinstance(cell, Formula):
+                    sheet.write_formula(2 + offset, col, cell.text, None, _NO_CACHE if cell.cached is None else cell.cached)
+                elif cell is not None:
+                    sheet.write(2 + offset, col, cell)
+        book.close()
+        _drop_cached_results(path)
+
+    return f"energy_statistics/industry_energy/{name}", write
 
 
 def activity(name: str, rows: list[list], header=("地区代码", "地区名称", "年份", "地区生产总值(亿元)", "年末常住人口(万人)")):
@@ -915,6 +940,31 @@ CASES += [
          [("energy_statistics/activity/a.xlsx", None, None, None, ("startswith", "file cannot be opened as an Excel workbook: "))],
          {"energy_statistics/energy_balance/gansu_2015.xlsx": 2},
          extra={"files": {"energy_statistics/activity/a.xlsx": {"rejected": True}}}),
+    Case("industry_unknown_industry_row", "energy",
+         [industry("lanzhou_2015.xlsx", [GOOD_INDUSTRY_ROW, ["航天飞机制造业", 3, None, None]])],
+         [(INDUSTRY, "620100 兰州市", 4, "行业", ("startswith", "industry '航天飞机制造业' is not recognised (known: the GB/T 4754-2017"))],
+         {INDUSTRY: 2}, extra={"table": "industry_energy"}),
+    Case("industry_unknown_fuel_column", "energy",
+         [industry("lanzhou_2015.xlsx", [[*GOOD_INDUSTRY_ROW, 7]], fuels=[*INDUSTRY_FUELS, "可燃冰(万吨)"])],
+         [(INDUSTRY, "620100 兰州市", 2, "可燃冰(万吨)", ("startswith", "fuel column '可燃冰(万吨)' is not recognised"))],
+         {INDUSTRY: 2}, extra={"table": "industry_energy"}),
+    Case("industry_negative_value", "energy",
+         [industry("lanzhou_2015.xlsx", [["非金属矿物制品业", -1, 0.5, None], GOOD_INDUSTRY_ROW])],
+         [(INDUSTRY, "620100 兰州市", 3, "原煤(万吨)", "-1 for 原煤(万吨) / 非金属矿物制品业 is negative; consumption cannot be negative")],
+         {INDUSTRY: 3}, extra={"table": "industry_energy"}),
+    Case("industry_formula_without_cached_value_is_quarantined", "energy",
+         [industry("lanzhou_2015.xlsx", [GOOD_INDUSTRY_ROW, ["化学原料和化学制品制造业", Formula("=B3*2", None), 4, None]])],
+         [(INDUSTRY, "620100 兰州市", 4, "原煤(万吨)",
+           "cell B4 holds a formula without a saved value (=B3*2); open and save the workbook in Excel")],
+         {INDUSTRY: 3}, extra={"table": "industry_energy"}),
+    Case("industry_feedstock_sub_row_under_a_total_is_not_loaded", "energy",
+         [industry("lanzhou_2015.xlsx", [["工业", 9, 1, 8], ["其中：用作原料、材料", 2, None, None], GOOD_INDUSTRY_ROW,
+                                         ["其中：用作原料、材料", 0.5, None, None]])],
+         [],
+         {INDUSTRY: 3}, extra={"table": "industry_energy"},
+         check=lambda rows: (rows.select("source_row", "division_code", "is_feedstock", "value").rows()
+                             == [(5, "31", False, 15000.0), (5, "31", False, 200_000.0), (6, "31", True, 5000.0)])
+         or pytest.fail("feedstock sub-row")),
 ]
 
 READERS = {

@@ -309,3 +309,52 @@ def test_every_column_of_the_yearbook_balance_counts_its_energy_and_co2(built):
     # the IPCC recalculation leaves the by-product gases out under both sets too
     (co2_recalculated,) = _one(db, "SELECT co2_t FROM marts.fct_recalculation WHERE region_code = '640000' AND year = 2015")
     assert co2_recalculated == pytest.approx(co2, rel=1e-12)
+
+
+RAW_COAL_CO2_PER_T = _co2_per_tonne(20.908, 26.37, 0.94)  # 1.9002988 t CO2/t
+COKE_CO2_PER_T = _co2_per_tonne(28.435, 29.5, 0.93)  # 2.8604188 t CO2/t
+
+
+def test_industry_table_reconciled_with_the_balance(built):
+    """兰州 2015 (fixture INDUSTRY_620100_2015) against its balance 工业 row (12,000 × per unit)."""
+    db, _ = built
+    rows = {fuel: rest for fuel, *rest in _all(db, """
+        SELECT fuel_code, balance_value, industries_value, residual_value, residual_share, allocation_factor
+        FROM intermediate.int_industry_energy_reconciliation WHERE region_code = '620100' AND year = 2015""")}
+    # raw coal: 6,000,000 t vs 1,550,000 + 3,000,000 + 1,200,000 = 5,750,000 t
+    assert rows["raw_coal"] == pytest.approx([6_000_000.0, 5_750_000.0, 250_000.0, 250_000 / 6_000_000, 1.0])
+    # natural gas: 240,000 vs 170,000 + 60,000 ×10^4 Nm3; coke 2,880,000 vs 2,750,000 t
+    assert rows["natural_gas"][2] == pytest.approx(10_000.0)
+    assert rows["coke"][3] == pytest.approx(130_000 / 2_880_000)
+    # electricity: 36,000,000 vs 20 + 10 + 5 million MWh
+    assert rows["electricity"][2] == pytest.approx(1_000_000.0)
+    # diesel is in the industry table only: no balance cell, so no residual (missing is not zero)
+    assert rows["diesel"][:3] == [None, 5_000.0, None]
+    # other region-years have no industry table and are not reconciled
+    assert _all(db, "SELECT DISTINCT region_code, year FROM intermediate.int_industry_energy_reconciliation") == [("620100", 2015)]
+
+
+def test_industry_subsectors_in_the_sector_detail(built):
+    db, _ = built
+    co2 = {(sector, fuel): (activity, value, item) for sector, fuel, activity, value, item in _all(db, """
+        SELECT sector_code, fuel_code, activity_value, co2_t, balance_item_code FROM marts.fct_energy_emissions
+        WHERE region_code = '620100' AND year = 2015 AND balance_item_code = 'final_industry'""")}
+    # the balance's final_industry rows are replaced by the rows by division and the rest
+    assert ("final_industry", "raw_coal") not in co2
+    # ferrous metals (31) burns its 1,550,000 t of raw coal and 2,750,000 t of coke
+    assert co2[("industry_31", "raw_coal")][:2] == pytest.approx((1_550_000.0, 1_550_000 * RAW_COAL_CO2_PER_T))  # 2,945,463 t
+    assert co2[("industry_31", "coke")][1] == pytest.approx(2_750_000 * COKE_CO2_PER_T)  # 7,866,152 t
+    # chemicals (26) uses 1,100,000 t of its 3,000,000 t as raw material: 1,900,000 t burned
+    assert co2[("industry_26", "raw_coal")][:2] == pytest.approx((1_900_000.0, 1_900_000 * RAW_COAL_CO2_PER_T))  # 3,610,568 t
+    # unallocated: the balance burns 6,000,000 − 1,200,000 = 4,800,000 t; divisions 4,650,000 t
+    assert co2[("industry_unallocated", "raw_coal")][:2] == pytest.approx((150_000.0, 150_000 * RAW_COAL_CO2_PER_T))
+    # industry still burns what the balance says: 12,000 × (400 t coal, 20 ×10^4 Nm3 gas, 240 t coke)
+    industry_co2 = sum(value for _, value, _ in co2.values())
+    assert industry_co2 == pytest.approx(12_000 * (400 * RAW_COAL_CO2_PER_T + 20 * _co2_per_tonne(389.31, 15.3, 0.99)
+                                                   + 240 * COKE_CO2_PER_T), rel=1e-12)
+    # electricity and diesel have no combustion rows; the other sectors keep their balance item
+    assert {fuel for _, fuel in co2} == {"raw_coal", "natural_gas", "coke"}
+    assert _one(db, "SELECT count(*) FROM marts.fct_energy_emissions WHERE balance_item_code IS DISTINCT FROM sector_code "
+                    "AND NOT is_process AND NOT (region_code = '620100' AND year = 2015)") == (0,)
+    # …and the public file carries the same rows (statistics, not enterprise data)
+    assert _one(db, "SELECT count(*) FROM public_marts.fct_energy_emissions WHERE sector_code LIKE 'industry%'") == (len(co2),)

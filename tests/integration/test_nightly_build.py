@@ -29,6 +29,7 @@ def test_raw_tables_hold_every_source_family(published):
     counts = dict(query(published, """
         select 'enterprise_report_lines', count(*) from raw.enterprise_report_lines union all
         select 'energy_balance', count(*) from raw.energy_balance union all
+        select 'industry_energy', count(*) from raw.industry_energy union all
         select 'activity_statistics', count(*) from raw.activity_statistics union all
         select 'indicator_statistics', count(*) from raw.indicator_statistics union all
         select 'market_daily', count(*) from raw.market_daily"""))

@@ -21,7 +21,7 @@ PUBLIC_MARTS = {
 }
 PUBLIC_REFERENCE = {
     "ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items",
-    "ref_industrial_processes", "ref_exchanges",
+    "ref_industrial_processes", "ref_exchanges", "ref_industry_divisions",
 }
 
 

@@ -438,3 +438,53 @@ def test_other_provinces_municipalities_and_regions_without_children(tmp_path, s
     with pytest.raises(ValueError):
         resolve_provinces(Reference(), ["999999"])
     assert len(resolve_provinces(Reference(), "all")) == 33  # the seed's Taiwan row has no adcode
+
+
+def read_industry_table(path: Path, seeds: dict) -> dict[str, dict[str, dict[str, float]]]:
+    """{sheet: {'divisions': {fuel: Σ division rows}, 'feedstock': {fuel: Σ 其中 sub-rows under a
+    division}, 'total': {fuel: the 工业 row}}} in published units; section rows are skipped."""
+    divisions = pl.read_csv(SEEDS_DIR / "ref_industry_divisions.csv", schema_overrides={"division_code": pl.String})
+    division_names = set(divisions["name_zh"])
+    out = {}
+    reader = fastexcel.read_excel(path)
+    for name in reader.sheet_names:
+        rows = reader.load_sheet(name, header_row=None).to_polars().rows()
+        assert "工业分行业终端能源消费量（实物量）" in rows[0][0] and rows[1][0] == "行业" and rows[2][0] == "单位"
+        fuels = [seeds["fuel_code"][h] for h in rows[1][1:]]
+        sums = {"divisions": dict.fromkeys(fuels, 0.0), "feedstock": dict.fromkeys(fuels, 0.0), "total": {}}
+        previous = None
+        for row in rows[3:]:
+            label = row[0].strip()
+            values = {f: _number(v) for f, v in zip(fuels, row[1:])}
+            if label == "工业":
+                sums["total"] = values
+            elif label in division_names:
+                sums["divisions"] = {f: sums["divisions"][f] + values[f] for f in fuels}
+            elif label == "其中：用作原料、材料" and previous in division_names:
+                sums["feedstock"] = {f: sums["feedstock"][f] + values[f] for f in fuels}
+            previous = label
+        out[name] = sums
+    return out
+
+
+def test_industry_tables_cover_most_of_the_balance_industry_row(sample, balances, seeds):
+    """Province and cities, 2010–2020: the divisions add up to 96–100 % of the balance's 工业 cell
+    (and of its raw-material cell), the 工业 row is their sum, and the residual is visible."""
+    cities = gansu_regions(seeds).filter(pl.col("level") == "prefecture")
+    expected_sheets = {sheet(GANSU, seeds)} | {sheet(code, seeds) for code in cities["adcode"]}
+    shares = []
+    for year in range(2010, 2021):
+        path = sample / "energy_statistics" / "industry_energy" / f"工业分行业能源消费_{GANSU}_{year}.xlsx"
+        tables = read_industry_table(path, seeds)
+        assert set(tables) == expected_sheets
+        for name, table in tables.items():
+            balance = balances[year][name]["published"]
+            for fuel, industry in balance["final_industry"].items():
+                divisions = table["divisions"][fuel]
+                assert table["total"][fuel] == pytest.approx(divisions, abs=1e-6)
+                feedstock = balance["final_industry_feedstock"][fuel]
+                assert 0.96 * feedstock - 0.01 <= table["feedstock"][fuel] <= feedstock + 1e-9, (year, name, fuel)
+                if industry > 0:
+                    assert 0.96 * industry - 0.01 <= divisions <= industry + 1e-9, (year, name, fuel)
+                    shares.append(1 - divisions / industry)
+    assert max(shares) > 0.02  # a visible residual: industry_unallocated

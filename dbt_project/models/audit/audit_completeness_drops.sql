@@ -46,6 +46,8 @@ drops as (
                 || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
             when 'energy_balance_region' then 'energy balance table of region ' || unit_key || ', ' || cast(year as varchar)
                 || ': in the last publication (' || cast(rows_before as varchar) || ' cells), missing now'
+            when 'industry_energy_region' then 'industry table of region ' || unit_key || ', ' || cast(year as varchar)
+                || ': in the last publication (' || cast(rows_before as varchar) || ' cells), missing now'
             when 'activity_variable' then 'activity statistic ' || unit_key || ', ' || cast(year as varchar)
                 || ': in the last publication, missing now'
             when 'indicator_statistic' then 'department indicator ' || unit_key || ', ' || cast(year as varchar)

@@ -4,6 +4,7 @@
 --   enterprise_reports     per report year: enterprises with an authoritative report
 --   ets_allocations        per compliance year: allocation rows
 --   energy_balance_region  per year and region: balance cells
+--   industry_energy_region per year and region: industry table cells
 --   activity_variable      per year: region × variable
 --   indicator_statistic    per year: region × indicator
 --   exchange_year          per year: trading rows of an exchange
@@ -26,6 +27,12 @@ allocations as (
 balance as (
     select 'energy_statistics', 'energy_balance_region', year, region_code, count(*)
     from {{ ref('stg_raw__energy_balance') }}
+    group by year, region_code
+),
+
+industry as (
+    select 'energy_statistics', 'industry_energy_region', year, region_code, count(*)
+    from {{ ref('stg_raw__industry_energy') }}
     group by year, region_code
 ),
 
@@ -52,6 +59,7 @@ from (
     select * from enterprise_reports
     union all select * from allocations
     union all select * from balance
+    union all select * from industry
     union all select * from activity
     union all select * from indicators
     union all select * from prices

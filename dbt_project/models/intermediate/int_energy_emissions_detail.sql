@@ -1,12 +1,38 @@
 -- The published emission detail: combustion rows (int_energy_combustion_emissions, with CH4
 -- and N2O from IPCC 2006 default stationary factors and CO2e under var('gwp_set')) and
 -- industrial process rows (int_process_emissions, sector 'process_<name>', fuel 'none').
+-- Where a region-year has an industry table, its final_industry rows are replaced by the rows
+-- by division and the unallocated rest (int_industry_energy_emissions), which sum to them, so
+-- balance_item_code (the balance row a combustion row belongs to) keeps the balance's view.
 -- Every row names its factor set, GWP set, factor source and the source files it came from.
 -- Grain: region × year × sector × fuel.
 with
 
-combustion as (
+balance_combustion as (
     select * from {{ ref('int_energy_combustion_emissions') }}
+),
+
+industry_combustion as (
+    select * from {{ ref('int_industry_energy_emissions') }}
+),
+
+combustion as (
+    select
+        region_code, year, sector_code, fuel_code, activity_value, activity_unit, energy_tce,
+        ncv_gj_per_unit, co2_t, factor_set, sector_code as balance_item_code
+    from balance_combustion
+    where not exists (
+        select 1 from industry_combustion
+        where balance_combustion.sector_code = 'final_industry'
+          and industry_combustion.region_code = balance_combustion.region_code
+          and industry_combustion.year = balance_combustion.year
+          and industry_combustion.fuel_code = balance_combustion.fuel_code
+    )
+    union all
+    select
+        region_code, year, sector_code, fuel_code, activity_value, activity_unit, energy_tce,
+        ncv_gj_per_unit, co2_t, factor_set, 'final_industry' as balance_item_code
+    from industry_combustion
 ),
 
 process as (
@@ -40,6 +66,13 @@ balance_files as (
     group by 1, 2
 ),
 
+-- …and, for the rows by division, the industry tables too
+industry_files as (
+    select region_code, year, list(distinct source_file order by source_file) as source_files
+    from {{ ref('stg_raw__industry_energy') }}
+    group by 1, 2
+),
+
 -- fuel energy in TJ = amount × NCV (GJ per unit) / 1000; CH4, N2O in t = TJ × kg/TJ / 1000
 combustion_with_non_co2 as (
     select
@@ -58,7 +91,14 @@ combustion_with_non_co2 as (
         combustion.factor_set,
         'ref_fuel_emission_factors:' || combustion.factor_set
             || ' + ref_non_co2_combustion_factors'                  as factor_source,
-        coalesce(balance_files.source_files, []::varchar[])         as source_files
+        case
+            when combustion.balance_item_code = 'final_industry' and combustion.sector_code <> 'final_industry'
+                then list_sort(list_distinct(list_concat(
+                    coalesce(balance_files.source_files, []::varchar[]), coalesce(industry_files.source_files, []::varchar[])
+                )))
+            else coalesce(balance_files.source_files, []::varchar[])
+        end                                                         as source_files,
+        combustion.balance_item_code
     from combustion
     left join fuels
         on fuels.fuel_code = combustion.fuel_code
@@ -70,6 +110,8 @@ combustion_with_non_co2 as (
             end
     left join balance_files
         on balance_files.region_code = combustion.region_code and balance_files.year = combustion.year
+    left join industry_files
+        on industry_files.region_code = combustion.region_code and industry_files.year = combustion.year
 ),
 
 process_rows as (
@@ -86,7 +128,8 @@ process_rows as (
         cast(null as double)                                        as n2o_t,
         '{{ var("factor_set") }}'                                   as factor_set,
         factor_source,
-        source_files
+        source_files,
+        cast(null as varchar)                                       as balance_item_code
     from process
 ),
 
@@ -102,6 +145,7 @@ select
     detail.sector_code,
     detail.fuel_code,
     detail.sector_code like 'process_%'                             as is_process,
+    detail.balance_item_code,
     detail.activity_value,
     detail.activity_unit,
     detail.energy_tce,

@@ -1,4 +1,5 @@
--- fct_energy_emissions for the public warehouse: every combustion row (energy statistics) and the
+-- fct_energy_emissions for the public warehouse: every combustion row (energy statistics, the
+-- industry rows by division included: the industry table is statistics, not enterprise data) and the
 -- industrial process rows: at province level one row per process (the process_co2 breakdown cells
 -- of int_disclosure_suppression); below the province one row 'process_total' with the region's
 -- process total (the same cell as fct_region_year.co2_process_t). A region × process table below
@@ -52,7 +53,8 @@ select
     factor_source,
     false                                                           as suppressed,
     cast(null as varchar)                                           as suppression_reason,
-    cast(null as integer)                                           as incomplete_reports_count
+    cast(null as integer)                                           as incomplete_reports_count,
+    balance_item_code
 from combustion
 
 union all
@@ -77,5 +79,6 @@ select
     'enterprise_report_emission_factor'                             as factor_source,
     suppressed,
     suppression_reason,
-    case when suppressed then null else incomplete_reports_count end as incomplete_reports_count
+    case when suppressed then null else incomplete_reports_count end as incomplete_reports_count,
+    cast(null as varchar)                                           as balance_item_code
 from process
