@@ -86,6 +86,21 @@ INDICATOR_STATISTICS_SCHEMA = pl.Schema(
     }
 )
 
+# Production statistics (top-down industrial process emissions): one row per region, year and
+# product, the amount in the product's canonical unit (t).
+PRODUCTION_STATISTICS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "product_code": pl.Utf8,
+        "amount": pl.Float64,
+        "unit": pl.Utf8,
+        "amount_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
 # Prices have no sheet: every exchange file is a CSV.
 MARKET_DAILY_SCHEMA = pl.Schema(
     {
@@ -180,6 +195,7 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "energy_balance": ENERGY_BALANCE_SCHEMA,
     "activity_statistics": ACTIVITY_STATISTICS_SCHEMA,
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
+    "production_statistics": PRODUCTION_STATISTICS_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "ets_allocations": ETS_ALLOCATIONS_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,

@@ -6,6 +6,7 @@
 --   energy_balance_region  per year and region: balance cells
 --   activity_variable      per year: region × variable
 --   indicator_statistic    per year: region × indicator
+--   production_statistic   per year: region × product
 --   exchange_year          per year: trading rows of an exchange
 with
 
@@ -41,6 +42,12 @@ indicators as (
     group by year, region_code, indicator_code
 ),
 
+production as (
+    select 'energy_statistics', 'production_statistic', year, region_code || ' ' || product_code, count(*)
+    from {{ ref('stg_raw__production_statistics') }}
+    group by year, region_code, product_code
+),
+
 prices as (
     select 'exchange_prices', 'exchange_year', cast(extract(year from trade_date) as integer), exchange_code, count(*)
     from {{ ref('stg_raw__market_daily') }}
@@ -54,5 +61,6 @@ from (
     union all select * from balance
     union all select * from activity
     union all select * from indicators
+    union all select * from production
     union all select * from prices
 ) as units
