@@ -100,3 +100,21 @@ def test_tonnes_per_unit():
     assert tonnes_per_unit("kg") == 0.001
     assert tonnes_per_unit("万元") is None
     assert tonnes_per_unit(None) is None
+
+
+def test_header_only_cut_off_and_nul_files_say_so(tmp_path):
+    folder = tmp_path / "energy_statistics/production"
+    folder.mkdir(parents=True)
+    (folder / "empty.csv").write_bytes((HEADER + "\r\n").encode())
+    (folder / "cut.csv").write_bytes((HEADER + "\r\n620000,甘肃省,2015,石灰,380,万吨\r\n620000,甘肃省,2015,电石").encode())
+    (folder / "nul.csv").write_bytes((HEADER + "\r\n620000,甘肃省,2015,石\x00灰,380,万吨\r\n620000,甘肃省,2015,电石,92,万吨\r\n").encode())
+    result = read_energy_statistics(tmp_path)
+    assert result.tables["production_statistics"].select("source_file", "product_code").sort("source_file").rows() == [
+        ("energy_statistics/production/cut.csv", "lime"),
+        ("energy_statistics/production/nul.csv", "calcium_carbide"),
+    ]
+    reasons = {(r["source_file"].rsplit("/", 1)[-1], r["source_row"]): r["reason"] for r in result.quarantine.iter_rows(named=True)}
+    assert reasons[("empty.csv", None)] == "file has a header row but no data rows"
+    assert reasons[("cut.csv", 3)].startswith("file ends mid-row: row 3 has 4 of 6 fields")
+    assert "holds a NUL byte (0x00)" in reasons[("nul.csv", 2)]
+    assert [f.truncated for f in result.files if f.source_file.endswith("cut.csv")] == [True]
