@@ -118,3 +118,14 @@ def test_header_only_cut_off_and_nul_files_say_so(tmp_path):
     assert reasons[("cut.csv", 3)].startswith("file ends mid-row: row 3 has 4 of 6 fields")
     assert "holds a NUL byte (0x00)" in reasons[("nul.csv", 2)]
     assert [f.truncated for f in result.files if f.source_file.endswith("cut.csv")] == [True]
+
+
+def test_ghg_ingest_recognises_a_loose_production_file(tmp_path):
+    from pipelines.cli import ingest as cli_ingest
+
+    loose = tmp_path / "2019年工业产品产量.csv"
+    loose.write_bytes((HEADER + "\r\n").encode("gbk"))
+    assert cli_ingest.classify(loose)[0] == "energy_statistics/production"
+    indicators = tmp_path / "部门.csv"
+    indicators.write_bytes("地区代码,年份,指标名称,数值,单位,报送部门\r\n".encode("gbk"))
+    assert cli_ingest.classify(indicators)[0] == "energy_statistics/department_indicators"
