@@ -157,3 +157,36 @@
     {{ submitted_on }} desc nulls last,
     {{ source_file }} desc
 {%- endmacro %}
+
+
+{#
+  Top-down industrial process emissions (provincial GHG inventory guideline; IPCC 2006 Vol.3
+  tier 1): emissions of a gas [t] = production [t] × factor [t gas per t product], and
+  CO2e [t] = emissions × GWP100 of the gas (ref_gwp under var('gwp_set')).
+#}
+{% macro process_emissions_t(production_t, factor_t_per_t) -%}
+    ({{ production_t }} * {{ factor_t_per_t }})
+{%- endmacro %}
+
+{% macro co2e_t(emissions_t, gwp100) -%}
+    ({{ emissions_t }} * {{ gwp100 }})
+{%- endmacro %}
+
+
+{#
+  Which method the inventory counts for a region × year × process (ref_process_inventory_rule):
+    top_down                  the production statistics' figure, never the enterprises';
+    bottom_up                 the enterprise report lines, never the statistics;
+    top_down_where_available  the statistics where the region-year has a figure for the process,
+                              else the enterprise lines.
+  Exactly one of the two methods can be true for a region × year × process: nothing is counted twice.
+#}
+{% macro process_method_used(method, rule, has_top_down) -%}
+    case
+        when {{ rule }} = 'top_down' then {{ method }} = 'top_down'
+        when {{ rule }} = 'bottom_up' then {{ method }} = 'bottom_up'
+        when {{ rule }} = 'top_down_where_available'
+            then {{ method }} = case when {{ has_top_down }} then 'top_down' else 'bottom_up' end
+        else false
+    end
+{%- endmacro %}

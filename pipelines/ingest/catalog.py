@@ -92,6 +92,10 @@ INDICATOR_FOLDER = InboxFolder(
     ENERGY_STATISTICS, "energy_statistics/department_indicators", "department_indicators_csv", CSV_SUFFIXES,
     LooseFile(rank=4, header_words=("指标名称", "指标", "indicator")),
 )  # fmt: skip
+PRODUCTION_FOLDER = InboxFolder(
+    ENERGY_STATISTICS, "energy_statistics/production", "production_statistics_csv", CSV_SUFFIXES,
+    LooseFile(rank=8, header_words=("产品名称", "产量", "production")),
+)  # fmt: skip
 PRICES_FOLDER = InboxFolder(
     EXCHANGE_PRICES, "exchange_prices", "exchange_prices_csv", CSV_SUFFIXES,
     LooseFile(rank=2, header_words=("交易日期", "trade_date", "收盘价")),
@@ -106,6 +110,7 @@ INBOX_FOLDERS: tuple[InboxFolder, ...] = (
     INDUSTRY_FOLDER,
     ACTIVITY_FOLDER,
     INDICATOR_FOLDER,
+    PRODUCTION_FOLDER,
     PRICES_FOLDER,
 )
 
@@ -161,6 +166,11 @@ RAW_TABLES: tuple[RawTable, ...] = (
         "indicator_statistics", ENERGY_STATISTICS,
         "部门报送指标 / indicator statistics reported by other departments",
         schemas.INDICATOR_STATISTICS_SCHEMA, "year",
+    ),
+    RawTable(
+        "production_statistics", ENERGY_STATISTICS,
+        "工业产品产量（工业过程排放的活动水平） / industrial production statistics, the activity of top-down process emissions",
+        schemas.PRODUCTION_STATISTICS_SCHEMA, "year",
     ),
     # Daily and delivered as whole-history exports: the nightly build reloads them, no backfill by year.
     RawTable(

@@ -13,17 +13,18 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest.activity_statistics import read_activity_workbook
-from pipelines.ingest.catalog import ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER, INDUSTRY_FOLDER
+from pipelines.ingest.catalog import ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER, INDUSTRY_FOLDER, PRODUCTION_FOLDER
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.checks import quarantine_frame, quarantine_row
 from pipelines.ingest.department_indicators import read_department_indicators_csv
 from pipelines.ingest.energy_balance import read_energy_balance_workbook
 from pipelines.ingest.industry_energy import read_industry_energy_workbook
+from pipelines.ingest.production_statistics import read_production_statistics_csv
 from pipelines.ingest.results import ReadResult, read_each
 
 
 def read_energy_statistics(inbox_dir: Path) -> ReadResult:
-    """Every balance workbook, activity workbook and department CSV under energy_statistics/."""
+    """Every balance workbook, activity workbook, department CSV and production CSV under energy_statistics/."""
     inbox_dir = Path(inbox_dir)
     results = read_each(
         FAMILY, BALANCE_FOLDER.kind, read_energy_balance_workbook, BALANCE_FOLDER.files(inbox_dir), inbox_dir
@@ -37,6 +38,9 @@ def read_energy_statistics(inbox_dir: Path) -> ReadResult:
     results += read_each(
         FAMILY, INDICATOR_FOLDER.kind, read_department_indicators_csv, INDICATOR_FOLDER.files(inbox_dir), inbox_dir
     )
+    results += read_each(
+        FAMILY, PRODUCTION_FOLDER.kind, read_production_statistics_csv, PRODUCTION_FOLDER.files(inbox_dir), inbox_dir
+    )
     return resolve_redeliveries(ReadResult.combine(results, FAMILY), inbox_dir)
 
 
@@ -47,6 +51,7 @@ REDELIVERY_KEYS = {
     "industry_energy": (("region_code", "year"), "industry table {} {} (region, year)"),
     "activity_statistics": (("region_code", "year", "variable_code"), "activity value {} {} {} (region, year, variable)"),
     "indicator_statistics": (("region_code", "year", "indicator_code"), "indicator {} {} {} (region, year, indicator)"),
+    "production_statistics": (("region_code", "year", "product_code"), "production figure {} {} {} (region, year, product)"),
 }
 
 

@@ -105,6 +105,21 @@ INDICATOR_STATISTICS_SCHEMA = pl.Schema(
     }
 )
 
+# Production statistics (top-down industrial process emissions): one row per region, year and
+# product, the amount in the product's canonical unit (t).
+PRODUCTION_STATISTICS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "product_code": pl.Utf8,
+        "amount": pl.Float64,
+        "unit": pl.Utf8,
+        "amount_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
 # Prices have no sheet: every exchange file is a CSV.
 MARKET_DAILY_SCHEMA = pl.Schema(
     {
@@ -204,6 +219,7 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "activity_statistics": ACTIVITY_STATISTICS_SCHEMA,
     "industry_energy": INDUSTRY_ENERGY_SCHEMA,
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
+    "production_statistics": PRODUCTION_STATISTICS_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "ets_allocations": ETS_ALLOCATIONS_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,

@@ -81,6 +81,12 @@ def sectors() -> Vocabulary:
     return _vocabulary("sector", "ref_enterprise_sectors", "sector_code")
 
 
+@cache
+def process_products() -> Vocabulary:
+    """Products of the production statistics (ref_process_products): 水泥熟料 → clinker …"""
+    return _vocabulary("product", "ref_process_products", "product_code")
+
+
 @dataclass(frozen=True)
 class Variable:
     """An activity variable or department indicator, with its published and canonical units."""
@@ -283,6 +289,18 @@ INDICATOR_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # A row whose value is blank or '—' is kept with a null value: the department said "no figure".
 INDICATOR_REQUIRED = ("region_code", "year", "indicator")
+
+# Production statistics (2d).
+PRODUCTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "region_code": ("地区代码", "行政区划代码", "region_code"),
+    "region_name": ("地区名称", "地区", "region_name"),
+    "year": ("年份", "年度", "year"),
+    "product": ("产品名称", "产品", "product"),
+    "amount": ("产量", "数量", "amount"),
+    "unit": ("计量单位", "单位", "unit"),
+}
+# A row whose amount is blank or '—' is kept with a null amount: the office said "no figure".
+PRODUCTION_REQUIRED = ("region_code", "year", "product", "unit")
 
 # Exchange prices (3a, 3b).
 PRICE_FIELDS: dict[str, tuple[str, ...]] = {

@@ -20,6 +20,7 @@ from pipelines.samplegen.enterprises import (
 from pipelines.samplegen.exchanges import EXCHANGE_DIR, write_exchange_prices
 from pipelines.samplegen.geography import build_geography
 from pipelines.samplegen.industry import INDUSTRY_DIR, write_industry_tables
+from pipelines.samplegen.production import PRODUCTION_DIR, write_production_statistics
 from pipelines.samplegen.readme import write_readme
 from pipelines.samplegen.reference import Reference
 from pipelines.samplegen.statistics_files import (
@@ -35,6 +36,7 @@ GENERATED_PATTERNS = (
     f"{INDUSTRY_DIR.as_posix()}/工业分行业能源消费_*.xlsx",
     f"{ACTIVITY_DIR.as_posix()}/主要经济指标_*.xlsx",
     f"{DEPARTMENT_DIR.as_posix()}/部门统计指标_*.csv",
+    f"{PRODUCTION_DIR.as_posix()}/工业产品产量_*.csv",
     f"{EXPORT_DIR.as_posix()}/温室气体排放报告_*.csv",
     f"{WORKBOOK_DIR.as_posix()}/*/*.xlsx",
     ANOMALIES_FILE.as_posix(),
@@ -91,6 +93,7 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
         written += write_industry_tables(out_dir, ref, geography, model, seed)
         written.append(write_activity(out_dir, geography, economy, model))
         written.append(write_department_indicators(out_dir, ref, geography, economy, seed))
+        written += write_production_statistics(out_dir, geography, seed)
 
         generator = ReportGenerator(ref, geography, model, seed, scale, include_script_enterprise=(index == 0),
                                     used_codes=used_codes, used_names=used_names)

@@ -52,6 +52,9 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "(electricity figures equal the balance tables' cells) |",
         "| `energy_statistics/department_indicators/` | `部门统计指标_<province>.csv`: forestry, public-institution, "
         "transport and energy-saving-industry statistics (province; for Gansu also forest coverage of the 14 cities) |",
+        "| `energy_statistics/production/` | `工业产品产量_620000.csv` (Gansu only): production of 水泥熟料, 石灰, 原铝, 电石, "
+        "硅铁, 硅锰合金, 合成氨, 硝酸 (万吨), 平板玻璃 (万重量箱) and the grid's SF6 refills (千克), province and cities, "
+        "2010–2020; 甘南 clinker 2010 is '—' (no figure) |",
         "| `enterprise_reports/export/` | `温室气体排放报告_<year>.csv` (2015–2020), GBK, CRLF: one row per line per "
         "version (企业自报, 核查, 复查), except the 2020 企业自报 of carbon-market enterprises |",
         "| `enterprise_reports/workbooks/2020/` | `<credit_code>.xlsx`: the provincial template, one per carbon-market "
@@ -96,7 +99,10 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "- the carbon-market allocations and surrenders for compliance years 2019 and 2020",
         "  (`enterprise_reports/allocations/`: free allocation 95–100 % of verified emissions, some",
         "  enterprises short);",
-        "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics.",
+        "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics;",
+        "- the production statistics (plausible Gansu magnitudes: clinker 16–28 Mt, primary aluminium",
+        "  1.5–2.85 Mt a year, ferroalloys, calcium carbide, ammonia, nitric acid, flat glass; cities get",
+        "  fixed shares with a little noise and sum to about 97 % of the province).",
         "",
     ]
     if codes == [profiles.GANSU]:

@@ -69,19 +69,25 @@ def test_every_role_renders(sample_app, role, lang):
 
 
 def test_gansu_2018_totals_match_the_warehouse(sample_app):
-    (co2, adjustment, for_intensity, process, with_process) = query(
-        sample_app,
-        "SELECT co2_t, co2_net_electricity_import_t, co2_for_intensity_t, co2_process_t, co2_with_process_t "
-        "FROM marts.fct_region_year WHERE region_code = ? AND year = 2018",
-        (GANSU,),
-    )[0]
-    (combustion_sum, process_sum) = query(
-        sample_app,
-        "SELECT sum(co2_t) FILTER (WHERE NOT is_process), sum(co2_t) FILTER (WHERE is_process) "
-        "FROM marts.fct_energy_emissions WHERE region_code = ? AND year = 2018",
-        (GANSU,),
-    )[0]
+    # Each role's page matches the file it reads: the process figure of the public file is the
+    # enterprises' (bottom-up) process cell, the full file's the inventory's (top-down statistics
+    # where the rule takes them; docs/methodology.md "Industrial process emissions").
     for role in ("leader", "officer"):
+        public = role == "leader"
+        (co2, adjustment, for_intensity, process, with_process) = query(
+            sample_app,
+            "SELECT co2_t, co2_net_electricity_import_t, co2_for_intensity_t, co2_process_t, co2_with_process_t "
+            "FROM marts.fct_region_year WHERE region_code = ? AND year = 2018",
+            (GANSU,),
+            public=public,
+        )[0]
+        (combustion_sum, process_sum) = query(
+            sample_app,
+            "SELECT sum(co2_t) FILTER (WHERE NOT is_process), sum(co2_t) FILTER (WHERE is_process) "
+            "FROM marts.fct_energy_emissions WHERE region_code = ? AND year = 2018",
+            (GANSU,),
+            public=public,
+        )[0]
         app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
         shown = metric_values(app)
         assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,540.37"
@@ -143,13 +149,15 @@ def test_trend_by_sector_adds_up_to_the_region_total(sample_app):
         sample_app,
         "SELECT year, co2_with_process_t FROM marts.fct_region_year WHERE region_code = ? AND co2_t IS NOT NULL",
         (GANSU,),
+        public=True,  # the leader's page reads the public file
     ))
     app = open_page(PAGE, role="leader", lang="zh")
     wide = frame_with(app, "sector")
     total = wide[wide["sector"] == "合计"].iloc[0]
     for year, value_t in expected.items():
         assert math.isclose(total[str(year)], value_t / 10_000, rel_tol=1e-9)
-    # Process emissions start in 2015 in the sample: earlier years are missing, not 0.
+    # The public process figure is the enterprises' (reports start in 2015 in the sample): earlier
+    # years are missing, not 0.
     process = wide[wide["sector"] == "工业生产过程"].iloc[0]
     assert math.isnan(process["2014"]) and process["2015"] > 0
     assert any(caption.value.startswith(f"核对：{len(expected)} 个年份的分行业合计均与地区排放总量一致") for caption in app.caption)

@@ -221,6 +221,44 @@ def test_target_progress_barometer(built):
     assert worst is not None and worst < 1e-12
 
 
+def test_process_emissions_top_down_where_statistics_exist_bottom_up_elsewhere(built):
+    """2019, guideline factors (ndrc_2013), AR5, figures by hand (tests/fixtures/make_raw_fixture.py):
+    province clinker 2,000,000 t × 0.538 = 1,076,000 t CO2 (the statistics win over the enterprise's
+    100,000 t × 0.5383 = 53,830 t); aluminium 10,000 t × 1.6 = 16,000 t CO2, CF4 10,000 × 0.0004 =
+    4 t × 6,630 = 26,520 t CO2e, C2F6 0.4 t × 11,100 = 4,440 t CO2e; nitric acid 20,000 t × 0.007 =
+    140 t N2O × 265 = 37,100 t CO2e; ferrosilicon (rule bottom_up) 4,000 t shown, not counted."""
+    db, _ = built
+    rows = {
+        (process, gas, method): (emissions, co2e, used, difference)
+        for process, gas, method, emissions, co2e, used, difference in _all(db, """
+            SELECT process_code, gas, method, emissions_t, co2e_t, used_in_inventory, top_down_minus_bottom_up_t
+            FROM marts.fct_process_emissions WHERE region_code = '620000' AND year = 2019""")
+    }
+    assert rows[("cement_clinker", "CO2", "top_down")] == pytest.approx((1_076_000.0, 1_076_000.0, True, 1_022_170.0))
+    assert rows[("cement_clinker", "CO2", "bottom_up")] == pytest.approx((53_830.0, 53_830.0, False, 1_022_170.0))
+    assert rows[("aluminium_anode", "CF4", "top_down")] == pytest.approx((4.0, 26_520.0, True, None))
+    assert rows[("aluminium_anode", "C2F6", "top_down")] == pytest.approx((0.4, 4_440.0, True, None))
+    assert rows[("nitric_acid", "N2O", "top_down")] == pytest.approx((140.0, 37_100.0, True, None))
+    assert rows[("ferroalloy", "CO2", "top_down")] == pytest.approx((4_000.0, 4_000.0, False, None))
+    # the inventory counts the used rows only: CO2 1,076,000 + 16,000; CO2e adds PFCs and N2O
+    co2_process, process_co2e = _one(db, """
+        SELECT sum(co2_t), sum(co2e_t) FROM marts.fct_energy_emissions
+        WHERE region_code = '620000' AND year = 2019 AND is_process""")
+    assert co2_process == pytest.approx(1_092_000.0)
+    assert process_co2e == pytest.approx(1_076_000.0 + 16_000.0 + 26_520.0 + 4_440.0 + 37_100.0)
+    assert _one(db, "SELECT co2_process_t FROM marts.fct_region_year WHERE region_code = '620000' AND year = 2019") == (
+        pytest.approx(1_092_000.0),)
+    # 兰州 has its own statistics (500,000 t × 0.538); 城关 has none, so its enterprise's line counts
+    by_region = dict(_all(db, """
+        SELECT region_code, co2_process_t FROM marts.fct_region_year
+        WHERE year = 2019 AND region_code IN ('620100', '620102')"""))
+    assert by_region == {"620100": pytest.approx(269_000.0), "620102": pytest.approx(53_830.0)}
+    # the public file: top-down rows only, no bottom-up figure and no difference
+    assert _one(db, "SELECT count(*) FROM public_marts.fct_process_emissions WHERE region_code = '620102'") == (0,)
+    assert _one(db, "SELECT co2e_t FROM public_marts.fct_process_emissions WHERE region_code = '620000' "
+                    "AND year = 2019 AND process_code = 'nitric_acid'") == (pytest.approx(37_100.0),)
+
+
 def test_fixture_tables_match_the_readers_schemas(tmp_path):
     """The fixture mimics what pipelines/ingest writes; keep the two in step."""
     import polars as pl

@@ -126,12 +126,22 @@ def test_process_emissions_include_cement_clinker_with_lineage(published):
     count, with_files, factor_set, gwp_set = rows[0]
     assert count > 0 and with_files == count
     assert (factor_set, gwp_set) == ("ndrc_2013", "AR5")
-    # the province's own process emissions equal those of its cities (嘉峪关 has no counties)
+    # bottom-up, the province's enterprises are its cities' enterprises (嘉峪关 has no counties)
     province, cities = query(published, """
-        select sum(co2_t) filter (where region_code = ?),
-               sum(co2_t) filter (where region_code in (select region_code from marts.dim_region where level = 'city' and province_code = ?))
-        from marts.fct_energy_emissions where is_process and year = 2019""", [GANSU, GANSU])[0]
+        select sum(emissions_t) filter (where region_code = ?),
+               sum(emissions_t) filter (where region_code in (select region_code from marts.dim_region where level = 'city' and province_code = ?))
+        from marts.fct_process_emissions where method = 'bottom_up' and year = 2019""", [GANSU, GANSU])[0]
     assert province == pytest.approx(cities)
+    # the inventory counts the province's own clinker statistics (2,650 万吨 × 0.538 t CO2/t in 2019),
+    # not its enterprises' lines, and its counties (no statistics) their enterprises' lines
+    assert query(published, """
+        select co2_t from marts.fct_energy_emissions
+        where region_code = ? and year = 2019 and sector_code = 'process_cement_clinker'""", [GANSU]) == [
+        (pytest.approx(26_500_000.0 * 0.538),)]
+    counties = query(published, """
+        select distinct p.method from marts.fct_process_emissions p join marts.dim_region r using (region_code)
+        where r.level = 'county' and p.used_in_inventory""")
+    assert counties == [("bottom_up",)]
 
 
 def test_every_emission_row_names_its_electricity_conversion_method(published):

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.integration
 
 PUBLIC_MARTS = {
     "agg_enterprise_emissions", "dim_region", "dim_region_ancestors", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
+    "fct_process_emissions",
     "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_intensity_progress", "fct_region_year", "fct_target_progress",
 }
 PUBLIC_REFERENCE = {
@@ -94,3 +95,22 @@ def test_target_progress_and_statistics_equal_the_full_ones(files):
     assert query(full, sql) == query(public, sql)
     sql = "select region_code, year, co2_t, energy_consumption_tce, gdp_const_10k_yuan from marts.fct_region_year order by all"
     assert query(full, sql) == query(public, sql)
+
+
+def test_process_emissions_publish_the_top_down_statistics_only(files):
+    """The full mart holds the enterprises' (bottom-up) figures and the difference; the public copy
+    holds the top-down rows (statistics) and nothing that could give the enterprises' total back."""
+    full, public = files
+    sql = ("select region_code, year, process_code, gas, emissions_t, co2e_t, used_in_inventory "
+           "from marts.fct_process_emissions {} order by all")
+    top_down = query(full, sql.format("where method = 'top_down'"))
+    assert top_down and query(public, sql.format("")) == top_down
+    columns = {c for (c,) in query(public, "select column_name from information_schema.columns "
+                                           "where table_name = 'fct_process_emissions'")}
+    assert not columns & {"method", "top_down_minus_bottom_up_t", "source_files", "inventory_rule"}
+    # the public N2O is combustion's, so the public CO2e (combustion + the process cell) adds up
+    assert query(public, """
+        select count(*) from marts.fct_region_year y
+        join (select region_code, year, sum(n2o_t) as n2o_t from marts.fct_energy_emissions
+              where not is_process group by all) e using (region_code, year)
+        where abs(y.n2o_t - e.n2o_t) > 1e-9 * greatest(abs(e.n2o_t), 1)""") == [(0,)]

@@ -7,6 +7,7 @@
 --   industry_energy_region per year and region: industry table cells
 --   activity_variable      per year: region × variable
 --   indicator_statistic    per year: region × indicator
+--   production_statistic   per year: region × product
 --   exchange_year          per year: trading rows of an exchange
 with
 
@@ -48,6 +49,12 @@ indicators as (
     group by year, region_code, indicator_code
 ),
 
+production as (
+    select 'energy_statistics', 'production_statistic', year, region_code || ' ' || product_code, count(*)
+    from {{ ref('stg_raw__production_statistics') }}
+    group by year, region_code, product_code
+),
+
 prices as (
     select 'exchange_prices', 'exchange_year', cast(extract(year from trade_date) as integer), exchange_code, count(*)
     from {{ ref('stg_raw__market_daily') }}
@@ -62,5 +69,6 @@ from (
     union all select * from industry
     union all select * from activity
     union all select * from indicators
+    union all select * from production
     union all select * from prices
 ) as units

@@ -1,6 +1,9 @@
 -- The published emission detail: combustion rows (int_energy_combustion_emissions, with CH4
 -- and N2O from IPCC 2006 default stationary factors and CO2e under var('gwp_set')) and
--- industrial process rows (int_process_emissions, sector 'process_<name>', fuel 'none').
+-- industrial process rows (sector 'process_<name>', fuel 'none'): the method the inventory counts
+-- for each region × year × process (int_process_emissions_by_method.used_in_inventory: top-down
+-- statistics or bottom-up enterprise lines, never both), CO2 and N2O in their columns and the
+-- fluorinated gases (PFCs, HFC-23, SF6) in CO2e only.
 -- Where a region-year has an industry table, its final_industry rows are replaced by the rows
 -- by division and the unallocated rest (int_industry_energy_emissions), which sum to them, so
 -- balance_item_code (the balance row a combustion row belongs to) keeps the balance's view.
@@ -36,7 +39,23 @@ combustion as (
 ),
 
 process as (
-    select * from {{ ref('int_process_emissions') }}
+    select
+        region_code,
+        year,
+        'process_' || process_code                                  as sector_code,
+        'none'                                                      as fuel_code,
+        -- the production behind the CO2 (every gas of a process has the same activity)
+        coalesce(max(activity_value) filter (where gas = 'CO2'), max(activity_value))
+                                                                    as activity_value,
+        any_value(activity_unit)                                    as activity_unit,
+        coalesce(sum(emissions_t) filter (where gas = 'CO2'), 0)    as co2_t,
+        sum(emissions_t) filter (where gas = 'N2O')                 as n2o_t,
+        sum(co2e_t) filter (where gas not in ('CO2', 'N2O'))        as other_gases_co2e_t,
+        any_value(factor_source)                                    as factor_source,
+        list_sort(list_distinct(flatten(list(source_files))))       as source_files
+    from {{ ref('int_process_emissions_by_method') }}
+    where used_in_inventory
+    group by region_code, year, process_code
 ),
 
 fuels as (
@@ -125,17 +144,19 @@ process_rows as (
         cast(null as double)                                        as energy_tce,
         co2_t,
         cast(null as double)                                        as ch4_t,
-        cast(null as double)                                        as n2o_t,
+        n2o_t,
         '{{ var("factor_set") }}'                                   as factor_set,
         factor_source,
         source_files,
-        cast(null as varchar)                                       as balance_item_code
+        cast(null as varchar)                                       as balance_item_code,
+        other_gases_co2e_t
     from process
 ),
 
+-- by name: only process rows carry other_gases_co2e_t (null on combustion rows)
 detail as (
     select * from combustion_with_non_co2
-    union all
+    union all by name
     select * from process_rows
 )
 
@@ -153,7 +174,7 @@ select
     detail.ch4_t,
     detail.n2o_t,
     detail.co2_t + coalesce(detail.ch4_t * gwp.gwp_ch4, 0) + coalesce(detail.n2o_t * gwp.gwp_n2o, 0)
-                                                                    as co2e_t,
+        + coalesce(detail.other_gases_co2e_t, 0)                    as co2e_t,
     detail.factor_set,
     '{{ var("gwp_set") }}'                                          as gwp_set,
     detail.factor_source,

@@ -3,6 +3,10 @@
 -- region (int_disclosure_suppression), so it is shown exactly when that cell may be shown; the
 -- totals that contain it (co2_with_process_t, co2e_t) are hidden with it, or co2_t and CO2e of
 -- combustion would give it back by subtraction.
+-- The public process figure stays the enterprise-reported (bottom-up) process CO2 cell, whatever
+-- method the full inventory counts (fct_region_year.co2_process_t may be top-down statistics):
+-- the top-down figures are statistics and published apart (pub_fct_process_emissions). So that
+-- the row adds up, CH4 and N2O here are those of combustion (the full warehouse's include process N2O).
 with
 
 region_year as (
@@ -16,7 +20,7 @@ process as (
 ),
 
 combustion_co2e as (
-    select region_code, year, sum(co2e_t) as co2e_t
+    select region_code, year, sum(co2e_t) as co2e_t, sum(ch4_t) as ch4_t, sum(n2o_t) as n2o_t
     from {{ ref('fct_energy_emissions') }}
     where not is_process
     group by region_code, year
@@ -49,8 +53,8 @@ select
         when process.suppressed or region_year.co2_t is null then null
         else region_year.co2_t + coalesce(process.co2_t, 0)
     end                                                                             as co2_with_process_t,
-    region_year.ch4_t,
-    region_year.n2o_t,
+    combustion_co2e.ch4_t,
+    combustion_co2e.n2o_t,
     case
         when process.suppressed or region_year.co2_t is null then null
         else coalesce(combustion_co2e.co2e_t, 0) + coalesce(process.co2_t, 0)

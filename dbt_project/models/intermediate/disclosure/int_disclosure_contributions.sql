@@ -8,7 +8,8 @@
 --   breakdown_code 'all', or at province level 'sector_<code>' / 'process_<code>'
 -- Measures:
 --   enterprise_co2   CO2 of every reporting enterprise (authoritative version, fct_enterprise_year.co2_t)
---   process_co2      industrial process CO2 (int_process_emission_lines; = fct_region_year.co2_process_t)
+--   process_co2      industrial process CO2 of the report lines (int_process_emission_lines: the bottom-up
+--                    rows of fct_process_emissions; = the public fct_region_year.co2_process_t)
 --   market_co2       CO2 of carbon-market enterprises with a verified or rechecked report
 --                    (the set of fct_market_coverage), province only
 --   non_market_co2   the other reporting enterprises, province only: never published, but equal to
