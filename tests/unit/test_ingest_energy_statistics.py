@@ -251,6 +251,7 @@ def test_family_reader_keeps_going_past_a_broken_file(tmp_path):
     result = read_energy_statistics(tmp_path)
     assert {t: f.height for t, f in result.tables.items()} == {
         "energy_balance": 8,
+        "industry_energy": 0,
         "activity_statistics": 10,
         "indicator_statistics": 1,
         "production_statistics": 0,
