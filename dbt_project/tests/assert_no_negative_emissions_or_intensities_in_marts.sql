@@ -27,6 +27,7 @@
 -- depends_on: {{ ref('fct_market_daily') }}
 -- depends_on: {{ ref('fct_market_monthly') }}
 -- depends_on: {{ ref('fct_market_yearly') }}
+-- depends_on: {{ ref('fct_process_emissions') }}
 -- depends_on: {{ ref('fct_recalculation') }}
 -- depends_on: {{ ref('fct_region_intensity_progress') }}
 -- depends_on: {{ ref('fct_region_year') }}

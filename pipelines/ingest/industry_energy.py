@@ -30,6 +30,7 @@ from pipelines.ingest.energy_balance import (
     _SHEET_REGION,
     _TITLE_YEAR,
     _fuel_columns,
+    _report_unknown_column,
     _is_fuel_header,
     _SheetProblems,
 )
@@ -184,10 +185,14 @@ def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None,
         name_key(unit_row[item_position]) in _UNIT_LABELS and any(lookup_unit(c) for c in unit_row[item_position + 1 :] if c)
     ):
         unit_row = None
-    columns = _fuel_columns(header, unit_row, item_position, width, header_index, report)
+    data_start = header_index + (2 if unit_row is not None else 1)
+    # An unknown fuel column is reported as in the balance: with amounts it blocks publication.
+    unknown: list[tuple[int, str]] = []
+    columns = _fuel_columns(header, unit_row, item_position, width, header_index, report, unknown)
+    for position, written in unknown:
+        _report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
     if not columns:
         return None
-    data_start = header_index + (2 if unit_row is not None else 1)
     return _Layout(region, int(year), item_position, code_position, data_start, columns)
 
 
