@@ -4,7 +4,7 @@
 -- division burned: consumption − its own raw-material use, times the allocation factor of
 -- int_industry_energy_reconciliation) and one 'industry_unallocated' row with the rest, so the rows
 -- of a fuel sum to the balance's row exactly and the region's totals do not change. Each row is
--- computed with the balance row's factors (the combustion_co2_t macro).
+-- computed with the balance row's factors and combustion rule (the combustion_co2_t macro).
 -- Grain: region × year × sector × fuel; sectors industry_<division> and industry_unallocated.
 with
 
@@ -58,7 +58,8 @@ split as (
         balance_rows.ncv_gj_per_unit,
         balance_rows.carbon_content_tc_per_tj,
         balance_rows.oxidation_fraction,
-        balance_rows.factor_set
+        balance_rows.factor_set,
+        balance_rows.combustion_rule
     from balance_rows
     inner join divisions
         on  divisions.region_code = balance_rows.region_code
@@ -79,7 +80,8 @@ split as (
         ncv_gj_per_unit,
         carbon_content_tc_per_tj,
         oxidation_fraction,
-        factor_set
+        factor_set,
+        combustion_rule
     from balance_rows
 )
 
@@ -94,12 +96,16 @@ select
     split.ncv_gj_per_unit,
     split.carbon_content_tc_per_tj,
     split.oxidation_fraction,
-    {{ combustion_co2_t(
-        'split.activity_value',
-        'split.ncv_gj_per_unit',
-        'split.carbon_content_tc_per_tj',
-        'split.oxidation_fraction'
-    ) }}                                                            as co2_t,
+    -- the balance row's rule (ref_fuels.combustion_rule): by-product gases carry the coke's carbon
+    case
+        when split.combustion_rule = 'counted' then {{ combustion_co2_t(
+            'split.activity_value',
+            'split.ncv_gj_per_unit',
+            'split.carbon_content_tc_per_tj',
+            'split.oxidation_fraction'
+        ) }}
+        else 0
+    end                                                             as co2_t,
     split.factor_set
 from split
 left join fuels
