@@ -35,9 +35,9 @@ from pipelines.ingest.units import Unit, known_units, lookup_unit, unit_columns
 from pipelines.ingest.values import MISSING_TOKENS, scale, with_numbers
 
 
-_SHEET_REGION = re.compile(r"^\s*(\d{6})")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+SHEET_REGION = re.compile(r"^\s*(\d{6})")
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _UNIT_LABELS = {name_key("单位"), name_key("计量单位"), ""}
 
 
@@ -56,7 +56,7 @@ def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
         workbook = open_workbook(path)
     except UnreadableFile as problem:
         return rejected_file(FAMILY, source_file, BALANCE_FOLDER.kind, str(problem), path=path)
-    file_year = _FILE_YEAR.search(path.stem)
+    file_year = FILE_YEAR.search(path.stem)
     problems: list[dict[str, object]] = []
     cells: dict[str, list] = {name: [] for name in _BALANCE_CELL_COLUMNS}
     formulas = formulas_without_value(path)
@@ -95,7 +95,7 @@ def _in_year_range(year: int | None) -> bool:
 
 
 @dataclass
-class _SheetProblems:
+class SheetProblems:
     """Where one balance sheet's structure problems go: quarantine rows naming the file and sheet."""
 
     source_file: str
@@ -122,7 +122,7 @@ def _balance_sheet_cells(
     is a few hundred cells, so plain Python is cheaper here than a frame per sheet.
     """
     rows, letters = read_sheet_rows(workbook, sheet)
-    report = _SheetProblems(source_file, sheet, problems)
+    report = SheetProblems(source_file, sheet, problems)
     table = _region_and_year(rows, sheet, file_year, report)
     if table is None:
         return
@@ -132,8 +132,8 @@ def _balance_sheet_cells(
     # A two-row header: 项目 merged down over a group row (煤炭类 | 油品类) and the fuel row
     # under it. The lower row names the fuels; its blanks fall back to the upper row.
     below = rows[header_index + 1] if header_index + 1 < len(rows) else None
-    if header_row_continues(header, below, _is_fuel_header, anchor=item_position):
-        header = tuple(combine_header_rows(header, below, _is_fuel_header).cells)  # type: ignore[arg-type]
+    if header_row_continues(header, below, is_fuel_header, anchor=item_position):
+        header = tuple(combine_header_rows(header, below, is_fuel_header).cells)  # type: ignore[arg-type]
         header_index += 1
     # The unit row under the header (blank or 单位 under 项目); units may also be in the header.
     unit_row = rows[header_index + 1] if header_index + 1 < len(rows) else None
@@ -144,9 +144,9 @@ def _balance_sheet_cells(
         unit_row = None
     data_start = header_index + (2 if unit_row is not None else 1)
     unknown: list[tuple[int, str]] = []
-    columns = _fuel_columns(header, unit_row, item_position, len(letters), header_index, report, unknown)
+    columns = fuel_columns(header, unit_row, item_position, len(letters), header_index, report, unknown)
     for position, written in unknown:
-        _report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
+        report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
     if not columns:
         return
     # Formula cells without a saved result read as empty: say so instead of loading a gap.
@@ -160,7 +160,7 @@ def _balance_sheet_cells(
 
 
 def _region_and_year(
-    rows: Sequence[Sequence[object]], sheet: str, file_year: str | None, report: _SheetProblems
+    rows: Sequence[Sequence[object]], sheet: str, file_year: str | None, report: SheetProblems
 ) -> tuple[int, str, str] | None:
     """The index of the table's header row (the one starting with 项目), its region (from the
     sheet name) and its year (from the title, else the file name); None when the sheet holds no
@@ -169,7 +169,7 @@ def _region_and_year(
     header_index = next(
         (i for i, row in enumerate(top) if (found := _first_cell(row)) and name_key(found[1]) == name_key("项目")), None
     )
-    region_match = _SHEET_REGION.match(sheet)
+    region_match = SHEET_REGION.match(sheet)
     if header_index is None:
         if region_match:  # named like a region but without the table: tell the clerk
             report.add("no header row starting with 项目 found; sheet skipped")
@@ -191,7 +191,7 @@ def _region_and_year(
             found.group(1)
             for row in top[:header_index]
             for cell in row
-            if cell and (found := _TITLE_YEAR.search(str(cell)))
+            if cell and (found := TITLE_YEAR.search(str(cell)))
         ),
         file_year,
     )
@@ -204,13 +204,13 @@ def _region_and_year(
     return header_index, region, year
 
 
-def _fuel_columns(
+def fuel_columns(
     header: Sequence[object],
     unit_row: Sequence[object] | None,
     item_position: int,
     width: int,
     header_index: int,
-    report: _SheetProblems,
+    report: SheetProblems,
     unknown: list[tuple[int, str]],
 ) -> list[tuple[int, str, str, str]]:
     """(position, fuel_code, fuel header, unit as written) of every fuel column the sheet's header
@@ -244,13 +244,13 @@ def _fuel_columns(
     return columns
 
 
-def _report_unknown_column(
+def report_unknown_column(
     rows: Sequence[Sequence[object]],
     data_start: int,
     positions: tuple[int, int],
     written: str,
     header_row: int,
-    report: _SheetProblems,
+    report: SheetProblems,
 ) -> None:
     """Quarantine a fuel column the project does not know. With amounts in it, its energy and CO2
     would vanish from every total while every check stays green, so the row blocks publication
@@ -292,7 +292,7 @@ def _item_cells(
     item_position: int,
     columns: Sequence[tuple[int, str, str, str]],
     region_year: tuple[str, str],
-    report: _SheetProblems,
+    report: SheetProblems,
     out: dict[str, list],
 ) -> None:
     """Append the non-blank cells of every item row to `out`; an item row whose name is not a
@@ -329,7 +329,7 @@ def _item_cells(
             out["value_written"].append(value)
 
 
-def _is_fuel_header(text: str) -> bool:
+def is_fuel_header(text: str) -> bool:
     """A balance header cell naming a fuel, with or without its unit in brackets (原煤(万吨))."""
     return bool(vocab.fuels().code(display_header(text)) or vocab.fuels().code(split_header_unit(text)[0]))
 

@@ -23,16 +23,16 @@ import polars as pl
 from pipelines.ingest import vocab
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.catalog import INDUSTRY_FOLDER
-from pipelines.ingest.checks import YEAR_RANGE, Check, apply_checks, quarantine_frame, quarantine_row
+from pipelines.ingest.checks import YEAR_RANGE, Check, apply_checks, quarantine_frame
 # The sheet naming, year and fuel-column rules of the balance tables, so both tables read alike.
 from pipelines.ingest.energy_balance import (
-    _FILE_YEAR,
-    _SHEET_REGION,
-    _TITLE_YEAR,
-    _fuel_columns,
-    _report_unknown_column,
-    _is_fuel_header,
-    _SheetProblems,
+    FILE_YEAR,
+    SHEET_REGION,
+    TITLE_YEAR,
+    SheetProblems,
+    fuel_columns,
+    is_fuel_header,
+    report_unknown_column,
 )
 from pipelines.ingest.excel import (
     combine_header_rows,
@@ -78,12 +78,12 @@ def read_industry_energy_workbook(path: Path, root: Path) -> ReadResult:
         workbook = open_workbook(path)
     except UnreadableFile as problem:
         return rejected_file(FAMILY, source_file, INDUSTRY_FOLDER.kind, str(problem), path=path)
-    file_year = _FILE_YEAR.search(path.stem)
+    file_year = FILE_YEAR.search(path.stem)
     problems: list[dict[str, object]] = []
     cells: dict[str, list] = {name: [] for name in _CELL_COLUMNS}
     formulas = formulas_without_value(path)
     for sheet in workbook.sheet_names:
-        report = _SheetProblems(source_file, sheet, problems)
+        report = SheetProblems(source_file, sheet, problems)
         try:
             _sheet_cells(workbook, report, file_year.group(1) if file_year else None, cells, formulas.get(sheet, {}))
         except UnreadableFile as problem:
@@ -111,7 +111,7 @@ class _Layout:
 
 
 def _sheet_cells(
-    workbook, report: _SheetProblems, file_year: str | None, out: dict[str, list], formulas: Mapping[tuple[str, int], str]
+    workbook, report: SheetProblems, file_year: str | None, out: dict[str, list], formulas: Mapping[tuple[str, int], str]
 ) -> None:
     """Append one sheet's non-blank division × fuel cells to `out`, as written; structure
     problems (region, year, columns, units, industry names) go to the report once each."""
@@ -143,13 +143,13 @@ def _first_text(row: Sequence[object]) -> tuple[int, str] | None:
     return next(((i, str(c)) for i, c in enumerate(row) if c is not None and str(c).strip()), None)
 
 
-def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None, report: _SheetProblems) -> _Layout | None:
+def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None, report: SheetProblems) -> _Layout | None:
     """The sheet's table layout, or None (with the reason) when the sheet holds no table it can read."""
     top = rows[:40]
     header_index = next(
         (i for i, row in enumerate(top) if (found := _first_text(row)) and name_key(found[1]) in _HEADER_LABELS), None
     )
-    region_match = _SHEET_REGION.match(report.sheet)
+    region_match = SHEET_REGION.match(report.sheet)
     if header_index is None:
         if region_match:  # named like a region but without the table: tell the clerk
             report.add("no header row starting with 行业 or 项目 found; sheet skipped")
@@ -163,7 +163,7 @@ def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None,
         report.add(f"region code {region_match.group(1)} does not exist in the 2024 division list; sheet skipped",
                    value=report.sheet)  # fmt: skip
         return None
-    year = next((m.group(1) for row in top[:header_index] for c in row if c and (m := _TITLE_YEAR.search(str(c)))), file_year)
+    year = next((m.group(1) for row in top[:header_index] for c in row if c and (m := TITLE_YEAR.search(str(c)))), file_year)
     if year is None or not YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]:
         where = "not found in the title or file name" if year is None else f"{year} is outside 2000–2035"
         report.add(f"year {where}; sheet skipped", row=1)
@@ -171,8 +171,8 @@ def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None,
     header = list(rows[header_index])
     item_position = _first_text(header)[0]  # type: ignore[index]
     below = rows[header_index + 1] if header_index + 1 < len(rows) else None
-    if header_row_continues(header, below, _is_fuel_header, anchor=item_position):
-        header = list(combine_header_rows(header, below, _is_fuel_header).cells)
+    if header_row_continues(header, below, is_fuel_header, anchor=item_position):
+        header = list(combine_header_rows(header, below, is_fuel_header).cells)
         header_index += 1
     code_position = next(
         (p for p in range(item_position + 1, min(item_position + 3, len(header))) if name_key(header[p]) in _CODE_LABELS),
@@ -188,16 +188,16 @@ def _layout(rows: Sequence[Sequence[object]], width: int, file_year: str | None,
     data_start = header_index + (2 if unit_row is not None else 1)
     # An unknown fuel column is reported as in the balance: with amounts it blocks publication.
     unknown: list[tuple[int, str]] = []
-    columns = _fuel_columns(header, unit_row, item_position, width, header_index, report, unknown)
+    columns = fuel_columns(header, unit_row, item_position, width, header_index, report, unknown)
     for position, written in unknown:
-        _report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
+        report_unknown_column(rows, data_start, (item_position, position), written, header_index + 1, report)
     if not columns:
         return None
     return _Layout(region, int(year), item_position, code_position, data_start, columns)
 
 
 def _division_rows(
-    rows: Sequence[Sequence[object]], layout: _Layout, report: _SheetProblems
+    rows: Sequence[Sequence[object]], layout: _Layout, report: SheetProblems
 ) -> list[tuple[int, str, bool]]:
     """(row index, division code, is_feedstock) of every row to load. A feedstock sub-row
     belongs to the row above it: loaded under a division, skipped under a total or section."""
