@@ -23,9 +23,10 @@ BUILD_RUNS_TABLE = "build_runs"  # ops store: one row per `ghg build`
 def seed_inbox_from_sample(inbox: Path, sample: Path = paths.SAMPLE_DIR) -> bool:
     """Copy the bundled sample into an empty inbox; returns whether it copied.
 
-    An inbox that already holds files is the office's own data and is never touched.
+    An inbox that already holds source files (in a family folder) is the office's own data and is
+    never touched; a README or other loose file at the top does not count as data.
     """
-    if inbox.exists() and any(p.is_file() for p in inbox.rglob("*")):
+    if inbox.exists() and any(p.is_file() and p.parent != inbox for p in inbox.rglob("*")):
         return False
     shutil.copytree(sample, inbox, dirs_exist_ok=True)
     return True

@@ -268,3 +268,19 @@ def test_status_shows_the_run_summary_every_run_writes(published, capsys):
     assert cli.main(["status"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "run r42: published" in out and "quarantined 2" in out and "7 passed, 1 failed (warn_only_check)" in out
+
+
+def test_sample_seeds_an_inbox_that_holds_only_a_readme(tmp_path):
+    """A README left at the top of an emptied inbox is not data: --sample still seeds it; a family
+    folder with a file is the office's own data and is left alone."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "README.md").write_text("notes", encoding="utf-8")
+    assert cli.seed_inbox_from_sample(inbox)
+    assert any((inbox / "energy_statistics").rglob("*.xlsx"))
+
+    office = tmp_path / "office"
+    (office / "exchange_prices").mkdir(parents=True)
+    (office / "exchange_prices" / "prices.csv").write_text("date\n", encoding="utf-8")
+    assert not cli.seed_inbox_from_sample(office)
+    assert not (office / "energy_statistics").exists()
