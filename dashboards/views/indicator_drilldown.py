@@ -26,7 +26,7 @@ from dashboards.views.indicator_format import Terms, download, header
 
 # The public file's one process row of a region below the province (its process total): the
 # split by process is public at province level only (docs/methodology.md, "The public warehouse").
-PROCESS_TOTAL = "process_total"
+PROCESS_BOTTOM_UP = "process_bottom_up"  # public file: a region's enterprise-reported process CO2 below the province
 
 
 class Quantity(NamedTuple):
@@ -157,8 +157,8 @@ def child_regions(
 
 
 def _sector_name(row: Mapping[str, object]) -> str:
-    if row.get("sector_code") == PROCESS_TOTAL:
-        return t("indicator_process_total")
+    if row.get("sector_code") == PROCESS_BOTTOM_UP:
+        return t("indicator_process_bottom_up")
     if row.get("is_process"):
         return localized(row, zh="process_name_zh", en="process_name_en", fallback="sector_code")
     code = str(row["sector_code"])
@@ -192,8 +192,8 @@ def sectors_and_fuels(region: str, year: int, breakdown: Breakdown | None) -> No
     _breakdown(fuels.assign(name=[_fuel_name(row) for row in fuels.to_dict("records")]),
                "fuel_code", "indicator_col_fuel", measure, f"{region}_{year}_fuels", "indicator_fuels")
     st.caption(t("indicator_cells_note"))
-    if (sectors["sector_code"] == PROCESS_TOTAL).any():
-        st.caption(t("process_total_public_note"))
+    if (sectors["sector_code"] == PROCESS_BOTTOM_UP).any():
+        st.caption(t("process_bottom_up_public_note"))
 
 
 def _breakdown(frame: pd.DataFrame, code_column: str, name_key: str, measure: str, name: str, key: str) -> None:

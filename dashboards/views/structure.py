@@ -102,8 +102,8 @@ def render() -> None:
     st.markdown(_check_line(cells, row))
     if cells["suppressed"].any():
         st.caption(t("structure_suppressed_explained", count=int(cells["suppressed"].sum())))
-    if (cells["sector_code"] == "process_total").any():
-        st.caption(t("process_total_public_note"))
+    if (cells["sector_code"] == "process_bottom_up").any():
+        st.caption(t("process_bottom_up_public_note"))
 
     st.header(t("structure_header_mix", region=plain(region), year=year))
     _mix_section(cells, measure, region_code, year)

@@ -15,3 +15,11 @@
         {%- endfor %}
     end
 {%- endmacro %}
+
+-- Two figures that should be the same one differ: one null and the other not, or both there and
+-- apart by more than float summation order (1e-9 relative). For the checks that the public
+-- warehouse shows the inventory's own numbers.
+{% macro figures_differ(a, b) -%}
+    ({{ a }} is distinct from {{ b }}
+     and not coalesce(abs({{ a }} - {{ b }}) <= 1e-9 * greatest(abs({{ a }}), abs({{ b }}), 1), false))
+{%- endmacro %}

@@ -18,8 +18,16 @@ The model (read_public_model)
     2 breakdown   cell(m,R,total,all) = Σ_k cell(m,R,total,k)
     3 market      cell(enterprise_co2,R,total,all) = cell(market_co2,R,total,all) + nonmarket(R)
                   (counts also: count(market_direct_co2) = count(market_co2))
-  Copies in fct_region_year (co2_process_t, co2_with_process_t − co2_t, co2e_t − Σ combustion
-  co2e_t), fct_energy_emissions (process rows; a 'process_total' row is the region's total) and
+    4 method      cell(process_co2,R,total,all) = cell(…,method_bottom_up) + cell(…,method_top_down),
+                  every region; at a province also cell(…,method_<m>) = Σ the process cells counted by
+                  method m there (top-down: the processes with a used row in fct_process_emissions).
+                  method_top_down is never published: derived, an unknown ≥ 0. CO2 only (an enterprise
+                  with processes of both methods counts in both parts).
+  Copies in fct_region_year (co2_process_bottom_up_t, co2_process_t − co2_process_top_down_t,
+  co2_with_process_t − co2_t − top-down CO2, co2e_t − Σ combustion and top-down co2e_t; in files
+  before the method split co2_process_t itself), fct_energy_emissions (bottom-up process rows: by
+  process at the province, 'process_bottom_up' below it; top-down rows are statistics, not cells;
+  before the split a 'process_total' row was the region's total) and
   fct_market_coverage (ets_* columns and coverage_share × inventory_co2_t) are further
   observations of the same cells: a copy showing a value its table hides is reported directly
   (copy_leak) and the attacker then knows the value; so is a value left on a suppressed row.
@@ -71,6 +79,11 @@ REASON_FEW, REASON_DOMINANT, REASON_COMPLEMENTARY = (
     "fewer_than_3_enterprises", "dominant_enterprise_over_80pct", "complementary")
 PRIMARY_REASONS = frozenset({REASON_FEW, REASON_DOMINANT})
 PROCESS_TOTAL_SECTORS = frozenset({"process_total", "process_all", "total", "all"})
+# a region's process lines split by the method its inventory counts them with: the bottom-up part is
+# published (fct_region_year.co2_process_bottom_up_t, the 'process_bottom_up' rows), the top-down
+# processes' lines are not (their inventory figure is statistics) but are total − bottom-up part
+METHOD_BU, METHOD_TD = "method_bottom_up", "method_top_down"
+METHOD_CELLS = frozenset({METHOD_BU, METHOD_TD})
 MIN_ENTERPRISES, MAX_SHARE = 3, 0.80
 
 SHOWN, HIDDEN, ZERO, FREE, DERIVED = "shown", "hidden", "zero", "free", "derived"
@@ -153,6 +166,7 @@ class PublicModel:
     tol_abs: float = 1e-6
     tol_rel: float = 1e-9
     hidden_count_floor: float = 0.0             # a suppressed cell holds ≥ this many enterprises
+    top_down_processes: frozenset = frozenset()  # (region, year, 'process_<code>') counted top-down there
 
     def tolerance(self, cell: Cell) -> float:
         value = cell.co2 or 0.0
@@ -294,21 +308,37 @@ def _read_copies(con, obs: _Observations, have: set, primary: bool):
     """fct_region_year, fct_energy_emissions (process rows), fct_market_coverage.
 
     primary=True for the legacy layout, where these tables are the only publication of the cells.
+    Where the files split process CO2 by method (fct_energy_emissions.process_method), top-down rows
+    are statistics: the attacker subtracts them from the totals that contain them.
     """
     combustion_co2e: dict[tuple[str, int], tuple[float, float]] = {}
+    top_down: dict[tuple[str, int], tuple[float, float]] = {}          # (CO2, CO2e) of statistics rows
     if ("marts", "fct_energy_emissions") in have:
         cols = _columns(con, "marts", "fct_energy_emissions")
+        split = "process_method" in cols
         if "co2e_t" in cols:
             for region, year, total, magnitude in con.execute("""
                     select region_code, year, sum(co2e_t), sum(abs(co2e_t)) from marts.fct_energy_emissions
                     where not coalesce(is_process, false) group by all""").fetchall():
                 combustion_co2e[(region, int(year))] = (total or 0.0, magnitude or 0.0)
+        if split:
+            for region, year, co2, co2e in con.execute("""
+                    select region_code, year, sum(co2_t), sum(co2e_t) from marts.fct_energy_emissions
+                    where is_process and process_method = 'top_down' group by all""").fetchall():
+                top_down[(region, int(year))] = (co2 or 0.0, co2e or 0.0)
         for row in _select(con, "marts", "fct_energy_emissions",
                            ["region_code", "year", "sector_code", "co2_t", "co2e_t", "activity_value", "energy_tce",
-                            "ch4_t", "n2o_t", "incomplete_reports_count", "suppressed", "suppression_reason"],
+                            "ch4_t", "n2o_t", "incomplete_reports_count", "suppressed", "suppression_reason"]
+                           + (["process_method"] if split else []),
                            where="coalesce(is_process, false)"):
-            # a row for all processes together (sector 'process_total') is a copy of the region's total
-            breakdown = ALL if row["sector_code"] in PROCESS_TOTAL_SECTORS else row["sector_code"]
+            if split and row["process_method"] == "top_down":
+                continue                          # statistics, not an enterprise cell
+            if split and row["sector_code"] == "process_bottom_up":
+                breakdown = METHOD_BU             # a region's bottom-up part below the province
+            elif row["sector_code"] in PROCESS_TOTAL_SECTORS:
+                breakdown = ALL                   # before the split: the region's total
+            else:
+                breakdown = row["sector_code"]
             key = (PROCESS, int(row["year"]), row["region_code"], TOTAL, breakdown)
             extra = {k: row[k] for k in ("activity_value", "energy_tce", "ch4_t", "n2o_t", "incomplete_reports_count")}
             obs.add(key, source="fct_energy_emissions.co2_t", value=row["co2_t"], suppressed=row["suppressed"],
@@ -318,29 +348,46 @@ def _read_copies(con, obs: _Observations, have: set, primary: bool):
                         reason=row["suppression_reason"], primary=False)
 
     if ("marts", "fct_region_year") in have:
+        split = "co2_process_bottom_up_t" in _columns(con, "marts", "fct_region_year")
         for row in _select(con, "marts", "fct_region_year",
                            ["region_code", "year", "co2_t", "co2_process_t", "co2_with_process_t", "co2e_t",
-                            "process_suppressed", "process_suppression_reason", "process_incomplete_reports_count"]):
+                            "process_suppressed", "process_suppression_reason", "process_incomplete_reports_count"]
+                           + (["co2_process_top_down_t", "co2_process_bottom_up_t"] if split else [])):
             year, region = int(row["year"]), row["region_code"]
-            key = (PROCESS, year, region, TOTAL, ALL)
             hidden = bool(row["process_suppressed"])
             reason = row["process_suppression_reason"]
-            value = row["co2_process_t"]
+            # the statistics part, subtracted from every total that contains it
+            td_co2, td_co2e = top_down.get((region, year), (0.0, 0.0)) if split else (0.0, 0.0)
+            if split:
+                key = (PROCESS, year, region, TOTAL, METHOD_BU)
+                value = row["co2_process_bottom_up_t"]
+                if row["co2_process_top_down_t"] is not None:
+                    td_co2 = row["co2_process_top_down_t"]
+            else:
+                key = (PROCESS, year, region, TOTAL, ALL)
+                value = row["co2_process_t"]
             if value is None and not hidden:
-                value = 0.0                      # no process enterprise in the region
-            obs.add(key, source="fct_region_year.co2_process_t", value=value, suppressed=hidden, reason=reason,
-                    primary=primary, extra_values={"co2_with_process_t": row["co2_with_process_t"],
+                value = 0.0                      # no process enterprise in the region (or part)
+            obs.add(key, source="fct_region_year." + ("co2_process_bottom_up_t" if split else "co2_process_t"),
+                    value=value, suppressed=hidden, reason=reason,
+                    primary=primary, extra_values={"co2_process_t": row["co2_process_t"] if split else None,
+                                                   "co2_with_process_t": row["co2_with_process_t"],
                                                    "co2e_t": row["co2e_t"],
                                                    "process_incomplete_reports_count": row["process_incomplete_reports_count"]})
+            if split and row["co2_process_t"] is not None:
+                obs.add(key, source="fct_region_year.co2_process_t − co2_process_top_down_t",
+                        value=row["co2_process_t"] - td_co2, primary=False,
+                        tol=1e-9 * (abs(row["co2_process_t"]) + abs(td_co2)))
             if row["co2_with_process_t"] is not None and row["co2_t"] is not None:
-                obs.add(key, source="fct_region_year.co2_with_process_t − co2_t",
-                        value=row["co2_with_process_t"] - row["co2_t"], primary=False,
-                        tol=1e-9 * (abs(row["co2_with_process_t"]) + abs(row["co2_t"])))
+                obs.add(key, source="fct_region_year.co2_with_process_t − co2_t" + (" − top-down" if split else ""),
+                        value=row["co2_with_process_t"] - row["co2_t"] - td_co2, primary=False,
+                        tol=1e-9 * (abs(row["co2_with_process_t"]) + abs(row["co2_t"]) + abs(td_co2)))
             if row["co2e_t"] is not None and (region, year) in combustion_co2e:
                 combustion, magnitude = combustion_co2e[(region, year)]
-                obs.add(key, source="fct_region_year.co2e_t − Σ combustion co2e_t",
-                        value=row["co2e_t"] - combustion, primary=False,
-                        tol=1e-8 * (abs(row["co2e_t"]) + magnitude))
+                obs.add(key, source="fct_region_year.co2e_t − Σ combustion" + (" and top-down" if split else "")
+                        + " co2e_t",
+                        value=row["co2e_t"] - combustion - td_co2e, primary=False,
+                        tol=1e-8 * (abs(row["co2e_t"]) + magnitude + abs(td_co2e)))
 
     if ("marts", "fct_market_coverage") in have:
         for row in _select(con, "marts", "fct_market_coverage",
@@ -392,9 +439,44 @@ def read_public_model(path: Path, *, unpublished_residual_is_zero: bool = False)
         else:
             _read_legacy(con, obs, have)
             _read_copies(con, obs, have, primary=True)
+        top_down = _top_down_processes(con, have)
     model = _build_model(obs, parents, mode, unpublished_residual_is_zero, levels)
+    model.top_down_processes = top_down
+    _add_method_relations(model)
     model.path = path
     return model
+
+
+def _top_down_processes(con, have: set) -> frozenset:
+    """The processes whose inventory figure is statistics, per region and year (the used top-down
+    rows of fct_process_emissions)."""
+    if ("marts", "fct_process_emissions") not in have:
+        return frozenset()
+    return frozenset((r, int(y), f"process_{p}") for r, y, p in con.execute(
+        "select distinct region_code, year, process_code from marts.fct_process_emissions "
+        "where used_in_inventory").fetchall())
+
+
+def _add_method_relations(model: PublicModel) -> None:
+    """Relation 4 (module docstring), for files that publish the bottom-up part."""
+    if not any(key[4] == METHOD_BU for key in model.cells):
+        return
+    observed = list(model.cells)
+    for measure, year, region, scope, breakdown in observed:
+        if measure == PROCESS and scope == TOTAL and breakdown == ALL:
+            parts = tuple(_cell(model, (PROCESS, year, region, TOTAL, method), False) for method in (METHOD_BU, METHOD_TD))
+            model.relations.append(Relation((PROCESS, year, region, TOTAL, ALL), parts,
+                                            f"method split {year}/{region}", frozenset({"co2"})))
+    by_method: dict[tuple, list[Key]] = defaultdict(list)
+    for key in observed:
+        measure, year, region, scope, breakdown = key
+        if measure == PROCESS and scope == TOTAL and breakdown.startswith("process_"):
+            method = METHOD_TD if (region, year, breakdown) in model.top_down_processes else METHOD_BU
+            by_method[(year, region, method)].append(key)
+    for (year, region, method), parts in by_method.items():
+        total = _cell(model, (PROCESS, year, region, TOTAL, method), False)
+        model.relations.append(Relation(total, tuple(sorted(parts)), f"method {method} {year}/{region}",
+                                        frozenset({"co2"})))
 
 
 def _build_model(obs: _Observations, parents: dict, mode: str, residual_zero: bool = False,
@@ -472,7 +554,7 @@ def _children(parents: dict) -> dict[str, list[str]]:
 
 def _absent_status(model: PublicModel, key: Key, residual_zero: bool) -> str:
     measure, _, _, scope, breakdown = key
-    if measure == NONMARKET:
+    if measure == NONMARKET or breakdown == METHOD_TD:
         return DERIVED
     if model.mode == "contract":
         if scope == NAB and not (measure in (ENTERPRISE, PROCESS) and breakdown == ALL):
@@ -501,7 +583,7 @@ def _add_relations(model: PublicModel, parents: dict, residual_zero: bool, level
     #   for the parents whose children are at a level where it is published
     groups: dict[tuple, set[str]] = defaultdict(set)
     for measure, year, region, scope, breakdown in observed:
-        if measure in MEASURES:
+        if measure in MEASURES and breakdown not in METHOD_CELLS:   # method parts differ by level: no hierarchy
             groups[(measure, year, breakdown)].add(region)
     published_levels: dict[tuple, set] = defaultdict(set)
     for (measure, year, breakdown), regions in groups.items():
@@ -526,7 +608,7 @@ def _add_relations(model: PublicModel, parents: dict, residual_zero: bool, level
     breakdowns: dict[tuple, list[Key]] = defaultdict(list)
     for key in observed:
         measure, year, region, scope, breakdown = key
-        if measure in MEASURES and scope == TOTAL and breakdown != ALL:
+        if measure in MEASURES and scope == TOTAL and breakdown != ALL and breakdown not in METHOD_CELLS:
             breakdowns[(measure, year, region)].append(key)
     for (measure, year, region), parts in breakdowns.items():
         total = _cell(model, (measure, year, region, TOTAL, ALL), residual_zero)
@@ -862,7 +944,8 @@ def load_truth(full_db: Path) -> Truth:
 
     Enterprises: marts.fct_enterprise_year (the authoritative version of each enterprise-year).
     Process CO2: the process lines (activity × emission factor) of that version, by process
-    (reference.ref_industrial_processes aliases; unknown names → 'other'). A region's 'total'
+    (reference.ref_industrial_processes aliases; unknown names → 'other'), and by the method the
+    region's inventory counts each process with (marts.fct_process_emissions). A region's 'total'
     holds the enterprises registered at it or below (marts.dim_region parents), its
     'not_allocated_below' those registered at its own code (regions with children only).
     """
@@ -873,6 +956,12 @@ def load_truth(full_db: Path) -> Truth:
                    co2_t, coalesce(co2_combustion_t, 0) + coalesce(co2_process_t, 0)
             from marts.fct_enterprise_year""").fetchall()
         process = _process_contributions(con)
+        # the method the inventory counts each process with at each region (bottom-up where no row says otherwise)
+        counted_top_down = set()
+        if ("marts", "fct_process_emissions") in _tables(con):
+            counted_top_down = {(r, int(y), p) for r, y, p in con.execute("""
+                select region_code, year, process_code from marts.fct_process_emissions
+                where method = 'bottom_up' and gas = 'CO2' and not used_in_inventory""").fetchall()}
     children = _children(parents)
 
     def ancestors(region: str) -> list[str]:
@@ -909,6 +998,8 @@ def load_truth(full_db: Path) -> Truth:
             for scope in scopes:
                 for breakdown in (ALL, f"process_{process_code}"):
                     cells[(PROCESS, year, r, scope, breakdown)][("process", code, process_code)] = co2
+            method = METHOD_TD if (r, year, process_code) in counted_top_down else METHOD_BU
+            cells[(PROCESS, year, r, TOTAL, method)][("process", code, process_code)] = co2
     return Truth(dict(cells), {int(y) for _, y, *_ in enterprises})
 
 
@@ -972,8 +1063,10 @@ def _contract_grain(key: Key, children: set, levels: dict) -> bool:
         return level == "province" and scope == TOTAL and breakdown == ALL
     if scope == NAB:
         return breakdown == ALL and region in children
-    if breakdown == ALL:
+    if breakdown == ALL or breakdown == METHOD_BU:
         return True
+    if breakdown == METHOD_TD:
+        return False
     return level == "province" and breakdown.startswith("sector_" if measure == ENTERPRISE else "process_")
 
 

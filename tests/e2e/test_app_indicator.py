@@ -192,18 +192,18 @@ def test_leader_receives_no_enterprise_names_or_codes(sample_app, query_params):
 
 
 def test_leader_sees_withheld_process_cells_as_missing(sample_app):
-    # Below the province the public file has one process row per region (its total); pick a
+    # Below the province the public file has one enterprise process row per region; pick a
     # region-year where the confidentiality rule hides it.
     hidden = sample_query(sample_app, """
         SELECT e.region_code FROM marts.fct_energy_emissions AS e JOIN marts.dim_region AS r USING (region_code)
-        WHERE e.year = 2018 AND e.sector_code = 'process_total' AND e.suppressed AND r.level = 'city'
+        WHERE e.year = 2018 AND e.sector_code = 'process_bottom_up' AND e.suppressed AND r.level = 'city'
         ORDER BY e.region_code LIMIT 1""", [], public=True)
     assert not hidden.empty
     region = hidden["region_code"].iat[0]
     app = open_page(PAGE, role="leader", query_params={"region": region})
     at_year(app, 2018)
     sectors = frame_with(app, "sector_code").set_index("sector_code")
-    assert pd.isna(sectors.at["process_total", "co2"])  # withheld: "—", never 0
+    assert pd.isna(sectors.at["process_bottom_up", "co2"])  # withheld: "—", never 0
     assert pd.isna(frame_with(app, "fuel_code").set_index("fuel_code").at["none", "co2"])
     assert any("涉及企业保密" in caption.value for caption in app.caption)
     assert any("按工艺的分项只在省级公开" in caption.value for caption in app.caption)

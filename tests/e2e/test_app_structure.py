@@ -156,21 +156,24 @@ def test_trend_by_sector_adds_up_to_the_region_total(sample_app):
     total = wide[wide["sector"] == "合计"].iloc[0]
     for year, value_t in expected.items():
         assert math.isclose(total[str(year)], value_t / 10_000, rel_tol=1e-9)
-    # The public process figure is the enterprises' (reports start in 2015 in the sample): earlier
-    # years are missing, not 0.
+    # The public process figure is the inventory's: production statistics from 2010 on, and the
+    # enterprises' lines (reports start in 2015 in the sample) for the processes without statistics.
     process = wide[wide["sector"] == "工业生产过程"].iloc[0]
-    assert math.isnan(process["2014"]) and process["2015"] > 0
+    public_process = dict(query(sample_app, "SELECT year, co2_process_t FROM marts.fct_region_year WHERE region_code = ?",
+                                (GANSU,), public=True))
+    assert process["2014"] > 0 and process["2015"] > process["2014"] * 0.5
+    assert math.isclose(process["2014"], public_process[2014] / 10_000, rel_tol=1e-9)
     assert any(caption.value.startswith(f"核对：{len(expected)} 个年份的分行业合计均与地区排放总量一致") for caption in app.caption)
     trend = [trace for trace in charts(app)["trend"]["data"]]
     assert [trace["name"] for trace in trend][-2:] == ["其余行业合计", "工业生产过程"]
 
 
 def test_suppressed_process_cells_are_marked_not_zero(sample_app):
-    # Below the province the public file has one process row per region, its process total.
+    # Below the province the public file has one enterprise process row per region (process_bottom_up).
     hidden = query(
         sample_app,
         "SELECT region_code, suppression_reason FROM marts.fct_energy_emissions "
-        "WHERE year = 2018 AND sector_code = 'process_total' AND suppressed ORDER BY region_code LIMIT 1",
+        "WHERE year = 2018 AND sector_code = 'process_bottom_up' AND suppressed ORDER BY region_code LIMIT 1",
         (),
         public=True,
     )
@@ -201,11 +204,15 @@ def test_a_leader_sees_the_process_split_of_the_province_and_only_totals_below(s
     assert (rows["kind"] == "工业生产过程").sum() >= 5  # one row per process at province level
     city = choose_year(open_page(PAGE, role="leader", lang="zh", query_params={"region": "620100"}), 2018)
     rows = frame_with(city, "note")
-    assert (rows["kind"] == "工业生产过程").sum() == 1
+    process = rows[rows["kind"] == "工业生产过程"]
+    # statistics by process, and the enterprises' part as one row
+    statistics = query(sample_app, "SELECT count(*) FROM marts.fct_energy_emissions WHERE region_code = '620100' "
+                                   "AND year = 2018 AND process_method = 'top_down'", (), public=True)[0][0]
+    assert statistics >= 1 and len(process) == statistics + 1
+    assert (process["sector_name"] == "工业生产过程（企业报告合计）").sum() == 1
     total = query(sample_app, "SELECT co2_process_t FROM marts.fct_region_year WHERE region_code = '620100' AND year = 2018",
                   (), public=True)[0][0]
-    shown = rows.loc[rows["kind"] == "工业生产过程", "co2_10k_t"].iloc[0]
-    assert shown == pytest.approx(total / 1e4)
+    assert process["co2_10k_t"].sum() == pytest.approx(total / 1e4)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -63,30 +63,63 @@ def test_small_cells_are_suppressed_with_a_reason_and_null_values(files):
 
 def test_every_copy_shows_exactly_what_its_cell_shows(files):
     _, public = files
-    # fct_region_year.co2_process_t and the totals containing it = the region's process cell.
+    # fct_region_year.co2_process_bottom_up_t = the region's bottom-up process cell; the totals
+    # containing it are hidden with it, and what is shown is statistics + that cell.
     assert query(public, """
         select count(*) from marts.fct_region_year y
         left join marts.agg_enterprise_emissions c
           on c.measure = 'process_co2' and c.region_code = y.region_code and c.year = y.year
-         and c.region_scope = 'total' and c.breakdown_code = 'all'
+         and c.region_scope = 'total' and c.breakdown_code = 'method_bottom_up'
         where coalesce(c.suppressed, false) <> y.process_suppressed
-           or y.co2_process_t is distinct from c.co2_t
-           or (y.process_suppressed and (y.co2_with_process_t is not null or y.co2e_t is not null))
+           or (y.co2_process_bottom_up_t is null) <> (c.co2_t is null)
+           or abs(y.co2_process_bottom_up_t - c.co2_t) > 1e-9 * greatest(abs(c.co2_t), 1)  -- summation order
+           or (y.process_suppressed and (y.co2_process_t is not null or y.co2_with_process_t is not null
+                                         or y.co2e_t is not null))
+           or (not y.process_suppressed and abs(coalesce(y.co2_process_t, 0) - coalesce(y.co2_process_top_down_t, 0)
+                                                - coalesce(c.co2_t, 0)) > 1e-6)
     """) == [(0,)]
-    # Process rows of fct_energy_emissions: the province's split, and one total per region below it.
+    # Bottom-up process rows of fct_energy_emissions: the province's split by process, and one row
+    # 'process_bottom_up' per region below it; top-down rows are statistics.
     assert query(public, """
         select count(*) from marts.fct_energy_emissions e
         left join marts.agg_enterprise_emissions c
           on c.measure = 'process_co2' and c.region_code = e.region_code and c.year = e.year and c.region_scope = 'total'
-         and c.breakdown_code = case when e.sector_code = 'process_total' then 'all' else e.sector_code end
-        where e.is_process and (c.measure is null or c.suppressed <> e.suppressed or e.co2_t is distinct from c.co2_t)
+         and c.breakdown_code = case when e.sector_code = 'process_bottom_up' then 'method_bottom_up' else e.sector_code end
+        where e.is_process and e.process_method = 'bottom_up'
+          and (c.measure is null or c.suppressed <> e.suppressed or e.co2_t is distinct from c.co2_t)
     """) == [(0,)]
     levels = dict(query(public, """
         select r.level = 'province', count(distinct e.sector_code) from marts.fct_energy_emissions e
-        join marts.dim_region r using (region_code) where e.is_process group by 1"""))
-    assert levels[True] >= 5 and levels[False] == 1  # by process at the province, 'process_total' below
+        join marts.dim_region r using (region_code) where e.is_process and e.process_method = 'bottom_up' group by 1"""))
+    assert levels[True] >= 2 and levels[False] == 1  # by process at the province, 'process_bottom_up' below
     # Market coverage: province rows only, hidden with the market cell.
     assert query(public, "select distinct level from marts.fct_market_coverage") == [("province",)]
+
+
+def test_public_inventory_is_the_full_one_where_shown(files):
+    """Leaders (public file) and officers (full file) see the same inventory: every process figure of the
+    public file is the full warehouse's, or null where its enterprise part is hidden."""
+    full, public = files
+    columns = ("co2_process_t, co2_process_top_down_t, co2_process_bottom_up_t, co2_with_process_t, "
+               "ch4_t, n2o_t, co2e_t")
+    full_rows = {(r, y): rest for r, y, *rest in query(full, f"select region_code, year, {columns} from marts.fct_region_year")}
+    public_rows = query(public, f"select region_code, year, {columns}, process_suppressed from marts.fct_region_year")
+    assert len(public_rows) == len(full_rows)
+    shown = 0
+    for region, year, *values, suppressed in public_rows:
+        expected = full_rows[(region, year)]
+        for name, got, want in zip(columns.split(", "), values, expected):
+            if got is None and suppressed and name in ("co2_process_t", "co2_process_bottom_up_t",
+                                                       "co2_with_process_t", "co2e_t"):
+                continue
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-6) if want is not None else got is None, (
+                f"{region} {year}: public {name} {got} ≠ full {want}")
+        shown += not suppressed
+    assert shown > len(public_rows) // 2
+    # the province's process CO2 mixes statistics and enterprise lines in the sample, and is shown
+    mixed = query(public, """select count(*) from marts.fct_region_year where level = 'province'
+                             and co2_process_top_down_t > 0 and co2_process_bottom_up_t > 0""")
+    assert mixed[0][0] >= 1
 
 
 def test_target_progress_and_statistics_equal_the_full_ones(files):
@@ -108,9 +141,9 @@ def test_process_emissions_publish_the_top_down_statistics_only(files):
     columns = {c for (c,) in query(public, "select column_name from information_schema.columns "
                                            "where table_name = 'fct_process_emissions'")}
     assert not columns & {"method", "top_down_minus_bottom_up_t", "source_files", "inventory_rule"}
-    # the public N2O is combustion's, so the public CO2e (combustion + the process cell) adds up
+    # the public N2O is combustion's plus the top-down process rows', so the rows add up to the region's
     assert query(public, """
         select count(*) from marts.fct_region_year y
-        join (select region_code, year, sum(n2o_t) as n2o_t from marts.fct_energy_emissions
-              where not is_process group by all) e using (region_code, year)
+        join (select region_code, year, sum(n2o_t) as n2o_t from marts.fct_energy_emissions group by all) e
+          using (region_code, year)
         where abs(y.n2o_t - e.n2o_t) > 1e-9 * greatest(abs(e.n2o_t), 1)""") == [(0,)]

@@ -52,6 +52,8 @@ process as (
         sum(emissions_t) filter (where gas = 'N2O')                 as n2o_t,
         sum(co2e_t) filter (where gas not in ('CO2', 'N2O'))        as other_gases_co2e_t,
         any_value(factor_source)                                    as factor_source,
+        -- one method per process is counted (assert_process_one_method_in_inventory)
+        any_value(method)                                           as process_method,
         list_sort(list_distinct(flatten(list(source_files))))       as source_files
     from {{ ref('int_process_emissions_by_method') }}
     where used_in_inventory
@@ -149,11 +151,12 @@ process_rows as (
         factor_source,
         source_files,
         cast(null as varchar)                                       as balance_item_code,
-        other_gases_co2e_t
+        other_gases_co2e_t,
+        process_method
     from process
 ),
 
--- by name: only process rows carry other_gases_co2e_t (null on combustion rows)
+-- by name: only process rows carry other_gases_co2e_t and process_method (null on combustion rows)
 detail as (
     select * from combustion_with_non_co2
     union all by name
@@ -166,6 +169,7 @@ select
     detail.sector_code,
     detail.fuel_code,
     detail.sector_code like 'process_%'                             as is_process,
+    detail.process_method,
     detail.balance_item_code,
     detail.activity_value,
     detail.activity_unit,

@@ -16,6 +16,7 @@ select
     sector_code,
     fuel_code,
     is_process,
+    process_method,
     activity_value,
     activity_unit,
     energy_tce,

@@ -7,7 +7,7 @@ inventory as (
     select * from {{ ref('int_region_year_inventory') }}
 ),
 
--- process CO2 (enterprise process lines) and non-CO2 gases, from the published detail
+-- process CO2 (the rows the inventory counts) and non-CO2 gases, from the published detail
 detail as (
     select
         region_code,
@@ -17,6 +17,19 @@ detail as (
         sum(n2o_t)                                                  as n2o_t,
         sum(co2e_t)                                                 as detail_co2e_t
     from {{ ref('int_energy_emissions_detail') }}
+    group by region_code, year
+),
+
+-- the process CO2 by the method it is counted with: statistics (top-down) and the enterprises'
+-- lines (bottom-up); the public file shows the first as it is and the second as a protected cell
+process_by_method as (
+    select
+        region_code,
+        year,
+        sum(emissions_t) filter (where method = 'top_down')         as co2_process_top_down_t,
+        sum(emissions_t) filter (where method = 'bottom_up')        as co2_process_bottom_up_t
+    from {{ ref('int_process_emissions_by_method') }}
+    where used_in_inventory and gas = 'CO2'
     group by region_code, year
 )
 
@@ -47,6 +60,8 @@ select
         else coalesce({{ safe_divide('abs(residual_co2_t)', 'abs(co2_t)') }} > {{ var('residual_tolerance_fraction') }}, true)
     end                                                             as residual_flag,
     detail.co2_process_t,
+    process_by_method.co2_process_top_down_t,
+    process_by_method.co2_process_bottom_up_t,
     case when co2_t is not null then co2_t + coalesce(detail.co2_process_t, 0) end
                                                                     as co2_with_process_t,
     detail.ch4_t,
@@ -60,4 +75,6 @@ select
 from inventory
 left join detail
     on detail.region_code = inventory.region_code and detail.year = inventory.year
+left join process_by_method
+    on process_by_method.region_code = inventory.region_code and process_by_method.year = inventory.year
 where inventory.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}

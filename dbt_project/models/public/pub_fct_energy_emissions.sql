@@ -1,11 +1,16 @@
 -- fct_energy_emissions for the public warehouse: every combustion row (energy statistics, the
 -- industry rows by division included: the industry table is statistics, not enterprise data) and the
--- industrial process rows: at province level one row per process (the process_co2 breakdown cells
--- of int_disclosure_suppression); below the province one row 'process_total' with the region's
--- process total (the same cell as fct_region_year.co2_process_t). A region × process table below
--- the province would add a second dimension whose cross sums could narrow a hidden cell down
--- (docs/methodology.md, "The public warehouse"). So, as in the full warehouse, a region's rows sum
--- to its combustion plus process CO2.
+-- industrial process rows the inventory counts, so that, as in the full warehouse, a region's rows sum
+-- to its combustion plus process emissions:
+--   top_down   production statistics × factors (process_method 'top_down'): statistics, one row per
+--              process at every level, as in the full warehouse
+--   bottom_up  the enterprises' process lines of the processes without statistics: at province level
+--              one row per process (the process_co2 'process_<code>' cells of
+--              int_disclosure_suppression); below the province one row 'process_bottom_up', the
+--              region's 'method_bottom_up' cell (the same cell as fct_region_year.co2_process_bottom_up_t).
+--              A region × process table of enterprise figures below the province would add a second
+--              dimension whose cross sums could narrow a hidden cell down (docs/methodology.md, "The
+--              public warehouse").
 with
 
 combustion as (
@@ -17,20 +22,28 @@ provinces as (
     select region_code from {{ ref('stg_reference__regions') }} where level = 'province'
 ),
 
+top_down as (
+    select * from {{ ref('fct_energy_emissions') }}
+    where is_process and process_method = 'top_down'
+),
+
 process as (
-    -- the province's split by process
+    -- the province's enterprise figures by process, for the processes counted bottom-up there
     select cells.*, cells.breakdown_code as sector_code
     from {{ ref('int_disclosure_suppression') }} as cells
     inner join provinces on provinces.region_code = cells.region_code
-    where cells.measure = 'process_co2' and cells.region_scope = 'total' and cells.breakdown_code <> 'all'
+    inner join {{ ref('fct_energy_emissions') }} as used
+        on  used.region_code = cells.region_code and used.year = cells.year
+        and used.sector_code = cells.breakdown_code and used.process_method = 'bottom_up'
+    where cells.measure = 'process_co2' and cells.region_scope = 'total'
       and cells.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
     union all
-    -- every other region's process total
-    select cells.*, 'process_total' as sector_code
+    -- every other region's enterprise part
+    select cells.*, 'process_bottom_up' as sector_code
     from {{ ref('int_disclosure_suppression') }} as cells
     left join provinces on provinces.region_code = cells.region_code
     where provinces.region_code is null
-      and cells.measure = 'process_co2' and cells.region_scope = 'total' and cells.breakdown_code = 'all'
+      and cells.measure = 'process_co2' and cells.region_scope = 'total' and cells.breakdown_code = 'method_bottom_up'
       and cells.year between {{ var('inventory_first_year') }} and {{ var('inventory_last_year') }}
 )
 
@@ -40,6 +53,7 @@ select
     sector_code,
     fuel_code,
     is_process,
+    process_method,
     activity_value,
     activity_unit,
     energy_tce,
@@ -59,12 +73,40 @@ from combustion
 
 union all
 
+-- statistics: shown as they are
+select
+    region_code,
+    year,
+    sector_code,
+    fuel_code,
+    is_process,
+    process_method,
+    activity_value,
+    activity_unit,
+    energy_tce,
+    electricity_method,
+    co2_t,
+    ch4_t,
+    n2o_t,
+    co2e_t,
+    factor_set,
+    gwp_set,
+    factor_source,
+    false                                                           as suppressed,
+    cast(null as varchar)                                           as suppression_reason,
+    cast(null as integer)                                           as incomplete_reports_count,
+    balance_item_code
+from top_down
+
+union all
+
 select
     region_code,
     year,
     sector_code,
     'none'                                                          as fuel_code,
     true                                                            as is_process,
+    'bottom_up'                                                     as process_method,
     case when suppressed then null else activity_value end          as activity_value,
     activity_unit,
     cast(null as double)                                            as energy_tce,

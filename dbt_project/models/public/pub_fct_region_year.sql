@@ -1,12 +1,11 @@
--- fct_region_year for the public warehouse. Everything but the process figures comes from
--- energy statistics and is shown as it is. co2_process_t is the process_co2 cell of the
--- region (int_disclosure_suppression), so it is shown exactly when that cell may be shown; the
--- totals that contain it (co2_with_process_t, co2e_t) are hidden with it, or co2_t and CO2e of
--- combustion would give it back by subtraction.
--- The public process figure stays the enterprise-reported (bottom-up) process CO2 cell, whatever
--- method the full inventory counts (fct_region_year.co2_process_t may be top-down statistics):
--- the top-down figures are statistics and published apart (pub_fct_process_emissions). So that
--- the row adds up, CH4 and N2O here are those of combustion (the full warehouse's include process N2O).
+-- fct_region_year for the public warehouse: the full warehouse's row, the same numbers. Everything
+-- but the process figures comes from statistics. The process CO2 the inventory counts is statistics
+-- (co2_process_top_down_t: production statistics × factors, shown as it is) plus, for the processes
+-- without statistics, the enterprises' lines (co2_process_bottom_up_t): that part is the
+-- process_co2 'method_bottom_up' cell of int_disclosure_suppression (blocking test
+-- assert_public_process_cell_is_the_bottom_up_part), so it is shown exactly when the cell may be;
+-- when it is hidden, so are the totals that contain it (co2_process_t, co2_with_process_t, co2e_t),
+-- or the published statistics and combustion figures would give it back by subtraction.
 with
 
 region_year as (
@@ -16,14 +15,7 @@ region_year as (
 process as (
     select region_code, year, co2_t, suppressed, suppression_reason, incomplete_reports_count
     from {{ ref('int_disclosure_suppression') }}
-    where measure = 'process_co2' and region_scope = 'total' and breakdown_code = 'all'
-),
-
-combustion_co2e as (
-    select region_code, year, sum(co2e_t) as co2e_t, sum(ch4_t) as ch4_t, sum(n2o_t) as n2o_t
-    from {{ ref('fct_energy_emissions') }}
-    where not is_process
-    group by region_code, year
+    where measure = 'process_co2' and region_scope = 'total' and breakdown_code = 'method_bottom_up'
 )
 
 select
@@ -48,17 +40,14 @@ select
     region_year.residual_co2_t,
     region_year.residual_fraction,
     region_year.residual_flag,
-    case when process.suppressed then null else process.co2_t end                  as co2_process_t,
-    case
-        when process.suppressed or region_year.co2_t is null then null
-        else region_year.co2_t + coalesce(process.co2_t, 0)
-    end                                                                             as co2_with_process_t,
-    combustion_co2e.ch4_t,
-    combustion_co2e.n2o_t,
-    case
-        when process.suppressed or region_year.co2_t is null then null
-        else coalesce(combustion_co2e.co2e_t, 0) + coalesce(process.co2_t, 0)
-    end                                                                             as co2e_t,
+    case when process.suppressed then null else region_year.co2_process_t end       as co2_process_t,
+    region_year.co2_process_top_down_t,
+    case when process.suppressed then null else region_year.co2_process_bottom_up_t end
+                                                                                    as co2_process_bottom_up_t,
+    case when process.suppressed then null else region_year.co2_with_process_t end  as co2_with_process_t,
+    region_year.ch4_t,
+    region_year.n2o_t,
+    case when process.suppressed then null else region_year.co2e_t end              as co2e_t,
     region_year.gwp_set,
     region_year.factor_set,
     region_year.electricity_method,
@@ -69,5 +58,3 @@ select
 from region_year
 left join process
     on process.region_code = region_year.region_code and process.year = region_year.year
-left join combustion_co2e
-    on combustion_co2e.region_code = region_year.region_code and combustion_co2e.year = region_year.year

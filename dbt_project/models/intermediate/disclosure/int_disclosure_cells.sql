@@ -44,8 +44,10 @@ select
     direct_co2_t,
     activity_value,
     case when activity_value is not null then 't' end              as activity_unit,
-    -- non_market_co2 is never published itself: it is known only as enterprise_co2 − market_co2
-    measure <> 'non_market_co2'                                     as is_published,
+    -- non_market_co2 and a region's top-down processes' lines are never published themselves:
+    -- they are known only as enterprise_co2 − market_co2 and process_co2 − its bottom-up part
+    measure <> 'non_market_co2' and breakdown_code <> 'method_top_down'
+                                                                    as is_published,
     {{ disclosure_primary_reason(
         'enterprise_count',
         [('co2_t', 'largest_co2_t'), ('direct_co2_t', 'largest_direct_co2_t'), ('activity_value', 'largest_activity_value')]

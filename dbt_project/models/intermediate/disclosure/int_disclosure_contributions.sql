@@ -5,7 +5,12 @@
 --   region_scope 'not_allocated_below'  only the enterprises registered at the region's own code,
 --                                       for regions that have child regions: the explicit member
 --                                       that makes parent = children + not allocated exact
---   breakdown_code 'all', or at province level 'sector_<code>' / 'process_<code>'
+--   breakdown_code 'all', or at province level 'sector_<code>' / 'process_<code>'; for process_co2 at
+--                  every region also 'method_bottom_up' / 'method_top_down': the lines of the processes
+--                  whose inventory figure at that region is the enterprises' (bottom-up) or the
+--                  statistics' (top-down: int_process_emissions_by_method.used_in_inventory). The first
+--                  is the enterprise part of the region's published process CO2 (the rest is statistics);
+--                  the second is never published but is all − the first, so it is protected like one.
 -- Measures:
 --   enterprise_co2   CO2 of every reporting enterprise (authoritative version, fct_enterprise_year.co2_t)
 --   process_co2      industrial process CO2 of the report lines (int_process_emission_lines: the bottom-up
@@ -48,6 +53,14 @@ process_lines as (
 
 ancestors as (
     select * from {{ ref('int_region_ancestors') }}
+),
+
+-- the method the inventory counts for a process at a region (the bottom-up row exists at every
+-- region with lines of the process: int_process_emissions counts lines at each ancestor)
+bottom_up_used as (
+    select region_code, year, 'process_' || process_code as process_code, used_in_inventory
+    from {{ ref('int_process_emissions_by_method') }}
+    where method = 'bottom_up' and gas = 'CO2'
 ),
 
 own_region as (
@@ -107,6 +120,18 @@ process_breakdown as (
     inner join province_of as p on p.region_code = l.region_code
 ),
 
+process_methods as (
+    select 'process_co2' as measure, l.year, l.credit_code, a.ancestor_code as region_code,
+           'total' as region_scope,
+           case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+                                                                     as breakdown_code,
+           l.co2_t, cast(null as double) as direct_co2_t, cast(null as double) as activity_value, l.is_incomplete
+    from process_lines as l
+    inner join ancestors as a on a.region_code = l.region_code
+    left join bottom_up_used as used
+        on used.region_code = a.ancestor_code and used.year = l.year and used.process_code = l.process_code
+),
+
 market as (
     select case when v.in_market then 'market_co2' else 'non_market_co2' end as measure,
            v.year, v.credit_code, p.province_code as region_code,
@@ -122,4 +147,5 @@ union all select * from enterprise_sectors
 union all select * from process_totals
 union all select * from process_not_allocated
 union all select * from process_breakdown
+union all select * from process_methods
 union all select * from market

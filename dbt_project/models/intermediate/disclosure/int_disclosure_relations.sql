@@ -2,6 +2,9 @@
 -- one row per (relation, member). is_total marks the member that equals the sum of the others.
 --   hierarchy|<measure>|<year>|<R>  R's total = its child regions' totals + R's not-allocated member
 --   breakdown|<measure>|<year>|<P>  a province's total = its sector (or process) cells
+--   method|<year>|<R>               a region's process_co2 = its method_bottom_up + method_top_down parts
+--   method|<year>|<P>|<method>      at a province, each method part = the process cells counted by
+--                                   that method there
 --   market|<year>|<P>               enterprise_co2 = market_co2 + non_market_co2 (the same
 --                                   quantity in two tables: agg_enterprise_emissions and
 --                                   fct_market_coverage)
@@ -66,6 +69,53 @@ breakdown as (
     from cells
     inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
     where cells.region_scope = 'total' and cells.measure in ('enterprise_co2', 'process_co2')
+      and not starts_with(cells.breakdown_code, 'method_')
+),
+
+-- a region's process lines split by the method its inventory counts them with
+method_split as (
+    select
+        'method|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        cells.cell_key,
+        cells.breakdown_code = 'all' as is_total
+    from cells
+    where cells.measure = 'process_co2' and cells.region_scope = 'total'
+      and (cells.breakdown_code = 'all' or starts_with(cells.breakdown_code, 'method_'))
+      -- a region whose lines are all counted one way has one part, a copy of its total
+),
+
+bottom_up_used as (
+    select region_code, year, 'process_' || process_code as process_code, used_in_inventory
+    from {{ ref('int_process_emissions_by_method') }}
+    where method = 'bottom_up' and gas = 'CO2'
+),
+
+-- at a province the process cells are published too: each method part is the sum of its processes
+method_processes as (
+    select
+        'method|' || cast(cells.year as varchar) || '|' || cells.region_code || '|'
+            || case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+                                                                    as relation_id,
+        cells.cell_key,
+        false as is_total,
+        cells.measure, cells.year, cells.region_code,
+        case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+                                                                    as method_code
+    from cells
+    inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
+    left join bottom_up_used as used
+        on used.region_code = cells.region_code and used.year = cells.year and used.process_code = cells.breakdown_code
+    where cells.measure = 'process_co2' and cells.region_scope = 'total' and starts_with(cells.breakdown_code, 'process_')
+),
+
+method_sums as (
+    select relation_id, cell_key, is_total from method_processes
+    union all
+    select distinct parts.relation_id, total.cell_key, true
+    from method_processes as parts
+    inner join cells as total
+        on total.measure = parts.measure and total.year = parts.year and total.region_code = parts.region_code
+       and total.region_scope = 'total' and total.breakdown_code = parts.method_code
 ),
 
 market as (
@@ -81,4 +131,6 @@ market as (
 
 select * from hierarchy
 union all select * from breakdown
+union all select * from method_split
+union all select * from method_sums
 union all select * from market
