@@ -3,13 +3,15 @@
 A yearbook workbook, one sheet per region named '<adcode> <name>': fuels across, balance items
 down, a unit per fuel column. Each sheet's structure (region, year, fuel columns, units, item
 names) is checked once per sheet, column or row; its cells are then parsed for the whole workbook
-at once, signed as published and converted to canonical units.
+at once, signed as published and converted to canonical units. The workbook loop
+(read_region_sheets) and the sheet, year and fuel-column rules serve the industry energy table
+(industry_energy.py) too, so the two tables of one yearbook are read alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,33 +52,7 @@ _BALANCE_CELL_COLUMNS = (
 
 def read_energy_balance_workbook(path: Path, root: Path) -> ReadResult:
     """One province-year workbook, one sheet per region named '<adcode> <name>' (§2a)."""
-    path, root = Path(path), Path(root)
-    source_file = relative_source(path, root)
-    try:
-        workbook = open_workbook(path)
-    except UnreadableFile as problem:
-        return rejected_file(FAMILY, source_file, BALANCE_FOLDER.kind, str(problem), path=path)
-    file_year = FILE_YEAR.search(path.stem)
-    problems: list[dict[str, object]] = []
-    cells: dict[str, list] = {name: [] for name in _BALANCE_CELL_COLUMNS}
-    formulas = formulas_without_value(path)
-    for sheet in workbook.sheet_names:
-        try:
-            _balance_sheet_cells(
-                workbook, sheet, source_file, file_year.group(1) if file_year else None, problems, cells,
-                formulas.get(sheet, {}),
-            )  # fmt: skip
-        except UnreadableFile as problem:
-            problems.append(quarantine_row(FAMILY, source_file, str(problem), sheet=sheet))
-    frame = pl.DataFrame(
-        cells,
-        schema={name: (pl.Int32 if name in ("source_row", "year") else pl.Utf8) for name in _BALANCE_CELL_COLUMNS},
-    ).with_columns(pl.lit(source_file).alias("source_file"))
-    balance, quarantine = _finish_balance(frame)
-    quarantine = pl.concat([q for q in (quarantine_frame(problems), quarantine) if q.width], how="vertical")
-    return ReadResult.build(
-        FAMILY, {"energy_balance": balance}, quarantine, [FileRead.of(path, source_file, BALANCE_FOLDER.kind)]
-    )
+    return read_region_sheets(path, root, _BALANCE)
 
 
 def _first_cell(row: Sequence[object]) -> tuple[int, str] | None:
@@ -106,14 +82,58 @@ class SheetProblems:
         self.problems.append(quarantine_row(FAMILY, self.source_file, reason, sheet=self.sheet, **where))
 
 
+@dataclass(frozen=True)
+class RegionSheets:
+    """A yearbook table delivered as one workbook per province and year, one sheet per region:
+    what its reader extracts from each sheet and how it parses the extracted cells. The energy
+    balance and the industry energy table (industry_energy.py) are both read by read_region_sheets.
+
+    sheet_cells(workbook, report, file_year, out, formulas) appends one sheet's cells as written to
+    `out` (one list per column) and reports the sheet's structure problems; file_year is the year
+    in the file name, for a sheet whose title names none; formulas are the sheet's formula cells
+    without a saved result. finish(cells) parses the whole workbook's cells at once: (table, quarantine).
+    """
+
+    table: str  # the raw table: 'energy_balance'
+    kind: str  # the folder's kind, for raw.source_files
+    columns: tuple[str, ...]  # the extracted cells' columns, before parsing
+    types: Mapping[str, pl.DataType]  # the extracted columns that are not text
+    sheet_cells: Callable[[object, SheetProblems, str | None, dict[str, list], Mapping[tuple[str, int], str]], None]
+    finish: Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]
+
+
+def read_region_sheets(path: Path, root: Path, spec: RegionSheets) -> ReadResult:
+    """One workbook of region sheets: every sheet's cells extracted (a sheet that cannot be read is
+    one quarantine row, the other sheets are still read), then parsed for the whole workbook at once."""
+    path, root = Path(path), Path(root)
+    source_file = relative_source(path, root)
+    try:
+        workbook = open_workbook(path)
+    except UnreadableFile as problem:
+        return rejected_file(FAMILY, source_file, spec.kind, str(problem), path=path)
+    # A sheet whose title names no year takes the file name's (能源平衡表_620000_2015.xlsx).
+    file_year = FILE_YEAR.search(path.stem)
+    problems: list[dict[str, object]] = []
+    cells: dict[str, list] = {name: [] for name in spec.columns}
+    formulas = formulas_without_value(path)
+    for sheet in workbook.sheet_names:
+        report = SheetProblems(source_file, sheet, problems)
+        try:
+            spec.sheet_cells(workbook, report, file_year.group(1) if file_year else None, cells, formulas.get(sheet, {}))
+        except UnreadableFile as problem:
+            report.add(str(problem))
+    frame = pl.DataFrame(cells, schema={name: spec.types.get(name, pl.Utf8) for name in spec.columns})
+    table, quarantine = spec.finish(frame.with_columns(pl.lit(source_file).alias("source_file")))
+    quarantine = pl.concat([q for q in (quarantine_frame(problems), quarantine) if q.width], how="vertical")
+    return ReadResult.build(FAMILY, {spec.table: table}, quarantine, [FileRead.of(path, source_file, spec.kind)])
+
+
 def _balance_sheet_cells(
     workbook,
-    sheet: str,
-    source_file: str,
+    report: SheetProblems,
     file_year: str | None,
-    problems: list[dict[str, object]],
     out: dict[str, list],
-    formulas: Mapping[tuple[str, int], str] | None = None,
+    formulas: Mapping[tuple[str, int], str],
 ) -> None:
     """Append one balance sheet's non-blank cells (item row × fuel column) to `out`, as written.
 
@@ -121,9 +141,8 @@ def _balance_sheet_cells(
     sheet, column or row; the values are parsed later for the whole workbook at once. A sheet
     is a few hundred cells, so plain Python is cheaper here than a frame per sheet.
     """
-    rows, letters = read_sheet_rows(workbook, sheet)
-    report = SheetProblems(source_file, sheet, problems)
-    table = _region_and_year(rows, sheet, file_year, report)
+    rows, letters = read_sheet_rows(workbook, report.sheet)
+    table = _region_and_year(rows, report.sheet, file_year, report)
     if table is None:
         return
     header_index, region, year = table
@@ -151,7 +170,7 @@ def _balance_sheet_cells(
         return
     # Formula cells without a saved result read as empty: say so instead of loading a gap.
     fuel_letters = {letters[position]: written for position, _, written, _ in columns}
-    for (letter, row_number), formula in sorted((formulas or {}).items(), key=reading_order):
+    for (letter, row_number), formula in sorted(formulas.items(), key=reading_order):
         if letter in fuel_letters and row_number > data_start:
             report.add(
                 formula_reason(letter, row_number, formula), row=row_number, column=fuel_letters[letter], value=formula
@@ -385,3 +404,13 @@ def _finish_balance(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("unit_written").alias("unit_original"),
     )
     return balance, quarantine
+
+
+_BALANCE = RegionSheets(
+    table="energy_balance",
+    kind=BALANCE_FOLDER.kind,
+    columns=_BALANCE_CELL_COLUMNS,
+    types={"source_row": pl.Int32, "year": pl.Int32},
+    sheet_cells=_balance_sheet_cells,
+    finish=_finish_balance,
+)

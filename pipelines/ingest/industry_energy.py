@@ -23,28 +23,21 @@ import polars as pl
 from pipelines.ingest import vocab
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.catalog import INDUSTRY_FOLDER
-from pipelines.ingest.checks import YEAR_RANGE, Check, apply_checks, quarantine_frame
-# The sheet naming, year and fuel-column rules of the balance tables, so both tables read alike.
+from pipelines.ingest.checks import YEAR_RANGE, Check, apply_checks
+# The workbook loop and the sheet naming, year and fuel-column rules of the balance tables, so
+# both tables read alike.
 from pipelines.ingest.energy_balance import (
-    FILE_YEAR,
     SHEET_REGION,
     TITLE_YEAR,
+    RegionSheets,
     SheetProblems,
     fuel_columns,
     is_fuel_header,
+    read_region_sheets,
     report_unknown_column,
 )
-from pipelines.ingest.excel import (
-    combine_header_rows,
-    formula_reason,
-    formulas_without_value,
-    header_row_continues,
-    open_workbook,
-    read_sheet_rows,
-    reading_order,
-)
-from pipelines.ingest.files import UnreadableFile, relative_source
-from pipelines.ingest.results import FileRead, ReadResult, rejected_file
+from pipelines.ingest.excel import combine_header_rows, formula_reason, header_row_continues, read_sheet_rows, reading_order
+from pipelines.ingest.results import ReadResult
 from pipelines.ingest.text import display_header, is_total_label, name_key
 from pipelines.ingest.units import lookup_unit, unit_columns
 from pipelines.ingest.values import scale, with_numbers
@@ -72,29 +65,7 @@ _CELL_COLUMNS = (
 
 def read_industry_energy_workbook(path: Path, root: Path) -> ReadResult:
     """One province-year workbook of 工业分行业终端能源消费量, one sheet per region (§2d)."""
-    path, root = Path(path), Path(root)
-    source_file = relative_source(path, root)
-    try:
-        workbook = open_workbook(path)
-    except UnreadableFile as problem:
-        return rejected_file(FAMILY, source_file, INDUSTRY_FOLDER.kind, str(problem), path=path)
-    file_year = FILE_YEAR.search(path.stem)
-    problems: list[dict[str, object]] = []
-    cells: dict[str, list] = {name: [] for name in _CELL_COLUMNS}
-    formulas = formulas_without_value(path)
-    for sheet in workbook.sheet_names:
-        report = SheetProblems(source_file, sheet, problems)
-        try:
-            _sheet_cells(workbook, report, file_year.group(1) if file_year else None, cells, formulas.get(sheet, {}))
-        except UnreadableFile as problem:
-            report.add(str(problem))
-    types = {"source_row": pl.Int32, "year": pl.Int32, "is_feedstock": pl.Boolean}
-    frame = pl.DataFrame(cells, schema={name: types.get(name, pl.Utf8) for name in _CELL_COLUMNS})
-    table, quarantine = _finish(frame.with_columns(pl.lit(source_file).alias("source_file")))
-    quarantine = pl.concat([q for q in (quarantine_frame(problems), quarantine) if q.width], how="vertical")
-    return ReadResult.build(
-        FAMILY, {"industry_energy": table}, quarantine, [FileRead.of(path, source_file, INDUSTRY_FOLDER.kind)]
-    )
+    return read_region_sheets(path, root, _INDUSTRY)
 
 
 @dataclass(frozen=True)
@@ -298,3 +269,13 @@ def _finish(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("unit_written").alias("unit_original"),
     )  # fmt: skip
     return table, quarantine
+
+
+_INDUSTRY = RegionSheets(
+    table="industry_energy",
+    kind=INDUSTRY_FOLDER.kind,
+    columns=_CELL_COLUMNS,
+    types={"source_row": pl.Int32, "year": pl.Int32, "is_feedstock": pl.Boolean},
+    sheet_cells=_sheet_cells,
+    finish=_finish,
+)
