@@ -172,6 +172,11 @@ RAW_TABLES: tuple[RawTable, ...] = (
         "工业产品产量（工业过程排放的活动水平） / industrial production statistics, the activity of top-down process emissions",
         schemas.PRODUCTION_STATISTICS_SCHEMA, "year",
     ),
+    RawTable(
+        "inventory_activity", ENERGY_STATISTICS,
+        "农业、废弃物等清单领域的活动水平统计 / activity statistics of agriculture, waste and the other inventory sectors",
+        schemas.INVENTORY_ACTIVITY_SCHEMA, "year",
+    ),
     # Daily and delivered as whole-history exports: the nightly build reloads them, no backfill by year.
     RawTable(
         "market_daily", EXCHANGE_PRICES,

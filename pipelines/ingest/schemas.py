@@ -120,6 +120,21 @@ PRODUCTION_STATISTICS_SCHEMA = pl.Schema(
     }
 )
 
+# Activity data of the guideline's other sectors (agriculture, waste; ref_inventory_activity_items):
+# one row per region, year and item, the amount in the item's canonical unit.
+INVENTORY_ACTIVITY_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "region_code": pl.Utf8,
+        "year": pl.Int32,
+        "item_code": pl.Utf8,
+        "amount": pl.Float64,
+        "unit": pl.Utf8,
+        "amount_original": pl.Float64,
+        "unit_original": pl.Utf8,
+    }
+)
+
 # Prices have no sheet: every exchange file is a CSV.
 MARKET_DAILY_SCHEMA = pl.Schema(
     {
@@ -220,6 +235,7 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "industry_energy": INDUSTRY_ENERGY_SCHEMA,
     "indicator_statistics": INDICATOR_STATISTICS_SCHEMA,
     "production_statistics": PRODUCTION_STATISTICS_SCHEMA,
+    "inventory_activity": INVENTORY_ACTIVITY_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "ets_allocations": ETS_ALLOCATIONS_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,
