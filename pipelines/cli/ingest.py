@@ -58,7 +58,10 @@ def classify(path: Path) -> tuple[str, Path]:
     if suffix in CSV_SUFFIXES:
         first_line = _header_line(path)
         for folder in folders:
-            if any(word in first_line for word in folder.loose_file.header_words):
+            words = folder.loose_file
+            if any(word in first_line for word in words.header_words) or any(
+                word in path.name.lower() for word in words.name_words
+            ):
                 return folder.path, Path(path.name)
         raise UnknownKind("CSV headers match no source family")
     workbook = _LooseWorkbook(path)

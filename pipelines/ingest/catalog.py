@@ -35,8 +35,9 @@ class LooseFile:
     """How `ghg ingest` tells that a file given outside the inbox layout is of a folder's kind.
 
     A CSV matches when its header line holds one of header_words; a workbook when one of its sheet
-    names holds one of sheet_words, the first five rows of its first sheet one of cell_words, or
-    its file name (lower case) one of name_words. Folders are tried by rank, the first match wins.
+    names holds one of sheet_words or the first five rows of its first sheet one of cell_words;
+    either when its file name (lower case) holds one of name_words. Folders are tried by rank,
+    the first match wins.
     """
 
     rank: int
@@ -96,6 +97,12 @@ PRODUCTION_FOLDER = InboxFolder(
     ENERGY_STATISTICS, "energy_statistics/production", "production_statistics_csv", CSV_SUFFIXES,
     LooseFile(rank=8, header_words=("产品名称", "产量", "production")),
 )  # fmt: skip
+INVENTORY_FOLDER = InboxFolder(
+    ENERGY_STATISTICS, "energy_statistics/inventory_activity", "inventory_activity_csv", CSV_SUFFIXES,
+    # Its header is the department indicators' (指标名称, 数值, 单位), so a loose file is told by its
+    # name (words no other kind of file is named with), tried before the indicators (rank 4).
+    LooseFile(rank=3, name_words=("农业统计", "畜牧业统计", "废弃物统计", "清单活动水平", "inventory_activity")),
+)  # fmt: skip
 PRICES_FOLDER = InboxFolder(
     EXCHANGE_PRICES, "exchange_prices", "exchange_prices_csv", CSV_SUFFIXES,
     LooseFile(rank=2, header_words=("交易日期", "trade_date", "收盘价")),
@@ -111,6 +118,7 @@ INBOX_FOLDERS: tuple[InboxFolder, ...] = (
     ACTIVITY_FOLDER,
     INDICATOR_FOLDER,
     PRODUCTION_FOLDER,
+    INVENTORY_FOLDER,
     PRICES_FOLDER,
 )
 

@@ -1,9 +1,12 @@
-"""Energy statistics → raw.energy_balance, raw.activity_statistics, raw.indicator_statistics (§2).
+"""Energy statistics → raw.energy_balance, raw.industry_energy, raw.activity_statistics,
+raw.indicator_statistics, raw.production_statistics, raw.inventory_activity (§2).
 
-Three shapes, one reader each: yearbook energy balance tables (energy_balance.py), the province's
-long table of economic indicators (activity_statistics.py) and the CSV files other departments
-send (department_indicators.py). Here they are read together, and a corrected re-delivery
-replaces the older file's rows for the same region and year.
+One reader per shape: yearbook energy balance tables (energy_balance.py) and industry tables
+(industry_energy.py), the province's long table of economic indicators (activity_statistics.py),
+and the long-format CSV files of other departments (department_indicators.py), of production
+(production_statistics.py) and of the other inventory sectors' activity (inventory_activity.py).
+Here they are read together, and a corrected re-delivery replaces the older file's rows for the
+same key.
 """
 
 from __future__ import annotations
@@ -13,18 +16,21 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest.activity_statistics import read_activity_workbook
-from pipelines.ingest.catalog import ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER, INDUSTRY_FOLDER, PRODUCTION_FOLDER
+from pipelines.ingest.catalog import (
+    ACTIVITY_FOLDER, BALANCE_FOLDER, INDICATOR_FOLDER, INDUSTRY_FOLDER, INVENTORY_FOLDER, PRODUCTION_FOLDER,
+)  # fmt: skip
 from pipelines.ingest.catalog import ENERGY_STATISTICS as FAMILY
 from pipelines.ingest.checks import quarantine_frame, quarantine_row
 from pipelines.ingest.department_indicators import read_department_indicators_csv
 from pipelines.ingest.energy_balance import read_energy_balance_workbook
 from pipelines.ingest.industry_energy import read_industry_energy_workbook
+from pipelines.ingest.inventory_activity import read_inventory_activity_csv
 from pipelines.ingest.production_statistics import read_production_statistics_csv
 from pipelines.ingest.results import ReadResult, read_each
 
 
 def read_energy_statistics(inbox_dir: Path) -> ReadResult:
-    """Every balance workbook, activity workbook, department CSV and production CSV under energy_statistics/."""
+    """Every balance, industry and activity workbook, department, production and inventory CSV under energy_statistics/."""
     inbox_dir = Path(inbox_dir)
     results = read_each(
         FAMILY, BALANCE_FOLDER.kind, read_energy_balance_workbook, BALANCE_FOLDER.files(inbox_dir), inbox_dir
@@ -41,17 +47,21 @@ def read_energy_statistics(inbox_dir: Path) -> ReadResult:
     results += read_each(
         FAMILY, PRODUCTION_FOLDER.kind, read_production_statistics_csv, PRODUCTION_FOLDER.files(inbox_dir), inbox_dir
     )
+    results += read_each(
+        FAMILY, INVENTORY_FOLDER.kind, read_inventory_activity_csv, INVENTORY_FOLDER.files(inbox_dir), inbox_dir
+    )
     return resolve_redeliveries(ReadResult.combine(results, FAMILY), inbox_dir)
 
 
-# What one delivery states, per table: a balance sheet is a region-year, an activity or
-# indicator row a region-year-variable. The same key in a newer file replaces the older file's.
+# What one delivery states, per table: a balance sheet is a region-year, an activity,
+# indicator, production or inventory row a region-year-variable. The same key in a newer file replaces the older file's.
 REDELIVERY_KEYS = {
     "energy_balance": (("region_code", "year"), "balance table {} {} (region, year)"),
     "industry_energy": (("region_code", "year"), "industry table {} {} (region, year)"),
     "activity_statistics": (("region_code", "year", "variable_code"), "activity value {} {} {} (region, year, variable)"),
     "indicator_statistics": (("region_code", "year", "indicator_code"), "indicator {} {} {} (region, year, indicator)"),
     "production_statistics": (("region_code", "year", "product_code"), "production figure {} {} {} (region, year, product)"),
+    "inventory_activity": (("region_code", "year", "item_code"), "inventory activity figure {} {} {} (region, year, item)"),
 }
 
 

@@ -1,10 +1,11 @@
 """Long-format statistics CSVs (one figure a row: region, year, item, value, unit) → one raw table.
 
-Production statistics (§2d, production_statistics.py) and department indicators (§2c,
-department_indicators.py) are files of this shape, both of the energy_statistics family. Opening
+Production statistics (§2e, production_statistics.py), department indicators (§2c,
+department_indicators.py) and inventory activity statistics (§2f, inventory_activity.py) are files
+of this shape, all of the energy_statistics family. Opening
 the file, matching its headers, the row checks every such figure must pass (required cells,
 region, year, a known item, a number that is not negative) and the lineage, region, year and value
-columns of the output are the same rule for both, so they are written once here. A reader states
+columns of the output are the same rule for all, so they are written once here. A reader states
 what is its own in a LongStatistics: its fields, its item vocabulary, how it converts the unit,
 how it checks the unit and which further columns it loads.
 """
@@ -59,6 +60,8 @@ class LongStatistics:
     parse: Callable[[pl.DataFrame], pl.DataFrame]
     unit_check: Callable[[str], Check]
     columns: Sequence[pl.Expr]  # the loaded columns besides lineage, region, year, item code and value
+    # The years a file may state; the inventory's landfill history reaches back before 2000.
+    years: tuple[int, int] = YEAR_RANGE
 
 
 def read_long_statistics_csv(path: Path, root: Path, spec: LongStatistics) -> ReadResult:
@@ -86,7 +89,7 @@ def read_long_statistics_csv(path: Path, root: Path, spec: LongStatistics) -> Re
     checks = [check_required(n, h[n]) for n in spec.required] + [
         check_ragged(len(cells.header)),
         check_region("region_code", "p_region", h["region_code"]),
-        check_year("year", "p_year", h["year"], *YEAR_RANGE),
+        check_year("year", "p_year", h["year"], *spec.years),
         check_recognised(spec.item, item, h[spec.item], spec.item, spec.items().display),
         check_number(spec.value, value, h[spec.value]),
         check_not_negative(spec.value, value, h[spec.value]),

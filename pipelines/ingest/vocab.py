@@ -87,6 +87,18 @@ def process_products() -> Vocabulary:
     return _vocabulary("product", "ref_process_products", "product_code")
 
 
+@cache
+def inventory_items() -> Vocabulary:
+    """Items of the inventory activity statistics (ref_inventory_activity_items): 猪 → livestock_swine …"""
+    return _vocabulary("item", "ref_inventory_activity_items", "item_code")
+
+
+@cache
+def inventory_item_units() -> dict[str, str]:
+    """item_code → canonical unit ('head', 'ha', 't', 't N', 'kg/person/yr')."""
+    return {row["item_code"]: row["canonical_unit"] for row in _seed("ref_inventory_activity_items")}
+
+
 @dataclass(frozen=True)
 class Variable:
     """An activity variable or department indicator, with its published and canonical units."""
@@ -301,6 +313,21 @@ PRODUCTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # A row whose amount is blank or '—' is kept with a null amount: the office said "no figure".
 PRODUCTION_REQUIRED = ("region_code", "year", "product", "unit")
+
+# Inventory activity statistics (2f): agriculture, waste and the other inventory sectors. The
+# source column (数据来源) is informative: accepted, not loaded (the file is the lineage).
+INVENTORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "region_code": ("地区代码", "行政区划代码", "region_code"),
+    "region_name": ("地区名称", "地区", "region_name"),
+    "year": ("年份", "年度", "year"),
+    "item": ("指标名称", "指标", "项目", "item"),
+    "amount": ("数值", "数量", "amount", "value"),
+    "unit": ("单位", "计量单位", "unit"),
+    "source": ("数据来源", "来源", "source"),
+}
+# As for production: a unit is never guessed (万头 and 头 differ by 10⁴); a blank or '—' amount is
+# kept with a null amount (the office said "no figure").
+INVENTORY_REQUIRED = ("region_code", "year", "item", "unit")
 
 # Exchange prices (3a, 3b).
 PRICE_FIELDS: dict[str, tuple[str, ...]] = {

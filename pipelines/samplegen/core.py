@@ -20,6 +20,7 @@ from pipelines.samplegen.enterprises import (
 from pipelines.samplegen.exchanges import EXCHANGE_DIR, write_exchange_prices
 from pipelines.samplegen.geography import build_geography
 from pipelines.samplegen.industry import INDUSTRY_DIR, write_industry_tables
+from pipelines.samplegen.inventory import INVENTORY_DIR, write_inventory_activity
 from pipelines.samplegen.production import PRODUCTION_DIR, write_production_statistics
 from pipelines.samplegen.readme import write_readme
 from pipelines.samplegen.reference import Reference
@@ -37,6 +38,8 @@ GENERATED_PATTERNS = (
     f"{ACTIVITY_DIR.as_posix()}/主要经济指标_*.xlsx",
     f"{DEPARTMENT_DIR.as_posix()}/部门统计指标_*.csv",
     f"{PRODUCTION_DIR.as_posix()}/工业产品产量_*.csv",
+    f"{INVENTORY_DIR.as_posix()}/农业统计_*.csv",
+    f"{INVENTORY_DIR.as_posix()}/废弃物统计_*.csv",
     f"{EXPORT_DIR.as_posix()}/温室气体排放报告_*.csv",
     f"{WORKBOOK_DIR.as_posix()}/*/*.xlsx",
     ANOMALIES_FILE.as_posix(),
@@ -94,6 +97,7 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
         written.append(write_activity(out_dir, geography, economy, model))
         written.append(write_department_indicators(out_dir, ref, geography, economy, seed))
         written += write_production_statistics(out_dir, geography, seed)
+        written += write_inventory_activity(out_dir, geography, seed)
 
         generator = ReportGenerator(ref, geography, model, seed, scale, include_script_enterprise=(index == 0),
                                     used_codes=used_codes, used_names=used_names)

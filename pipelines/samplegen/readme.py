@@ -55,6 +55,13 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "| `energy_statistics/production/` | `工业产品产量_620000.csv` (Gansu only): production of 水泥熟料, 石灰, 原铝, 电石, "
         "硅铁, 硅锰合金, 合成氨, 硝酸 (万吨), 平板玻璃 (万重量箱) and the grid's SF6 refills (千克), province and cities, "
         "2010–2020; 甘南 clinker 2010 is '—' (no figure) |",
+        "| `energy_statistics/inventory_activity/` | Gansu only, both with a 数据来源 column: `农业统计_620000.csv` (GBK) — "
+        "year-end stock of dairy and other cattle, sheep, goats, swine, horses, donkeys, mules, camels and poultry "
+        "(万头/万只/万匹/万峰), single-season rice area (千公顷), N fertiliser (万吨（折纯）) and wheat, maize, rice, beans, "
+        "tubers and oilseeds production (万吨), province and cities, 2005 and 2010–2020; `废弃物统计_620000.csv` (UTF-8, "
+        "no region-name column) — MSW landfilled (every year 1990–2020) and incinerated (2015–2020), hazardous waste "
+        "incinerated (吨, 2010–2020), domestic BOD and BOD removed with sludge, industrial COD removed and discharged "
+        "(万吨), protein per person (kg/人·年), province, 2005 and 2010–2020 |",
         "| `enterprise_reports/export/` | `温室气体排放报告_<year>.csv` (2015–2020), GBK, CRLF: one row per line per "
         "version (企业自报, 核查, 复查), except the 2020 企业自报 of carbon-market enterprises |",
         "| `enterprise_reports/workbooks/2020/` | `<credit_code>.xlsx`: the provincial template, one per carbon-market "
@@ -102,7 +109,15 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics;",
         "- the production statistics (plausible Gansu magnitudes: clinker 16–28 Mt, primary aluminium",
         "  1.5–2.85 Mt a year, ferroalloys, calcium carbide, ammonia, nitric acid, flat glass; cities get",
-        "  fixed shares with a little noise and sum to about 97 % of the province).",
+        "  fixed shares with a little noise and sum to about 97 % of the province);",
+        "- the inventory activity statistics, approximate Gansu magnitudes drawn through a few anchors",
+        "  (around 2015: cattle 5.0 M head of which dairy 0.3 M, sheep 19 M, goats 5 M, swine 6.5 M, horses",
+        "  0.3 M, donkeys 0.9 M, mules 0.5 M, camels 0.03 M, poultry 40 M; single-season rice ~4 kha; N",
+        "  fertiliser ~0.4 Mt N; wheat 2.8 Mt, maize 5.8 Mt, tubers 2.3 Mt grain equivalent, beans 0.35 Mt,",
+        "  oilseeds 0.7 Mt; MSW landfilled 0.6 Mt in 1990 rising to ~2.0 Mt, incinerated ~0.1 Mt in 2015",
+        "  rising; domestic BOD ~0.2 Mt; industrial COD removed ~0.25 Mt and discharged ~0.06 Mt; protein",
+        "  ~25 kg per person and year), linear between anchors with a little noise; cities get fixed shares",
+        "  (about 97 % of the province). No buffalo and no double-season rice rows: Gansu has neither.",
         "",
     ]
     if codes == [profiles.GANSU]:

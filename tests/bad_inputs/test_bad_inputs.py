@@ -967,6 +967,71 @@ CASES += [
          or pytest.fail("feedstock sub-row")),
 ]
 
+# ---- inventory activity statistics (§2f) ---------------------------------------------------
+
+INVENTORY_HEADER = "地区代码,年份,指标名称,数值,单位,数据来源"
+INVENTORY = "energy_statistics/inventory_activity/农业统计_620000.csv"
+GOOD_INVENTORY = ["620000,2015,生猪存栏,650,万头,甘肃发展年鉴", "620000,2015,小麦产量,280,万吨,甘肃发展年鉴"]
+
+
+def inventory(rows: list[str], encoding: str = "gbk", header: str = INVENTORY_HEADER, name: str = INVENTORY):
+    return name, ("\r\n".join([header, *rows]) + "\r\n").encode(encoding)
+
+
+def inventory_case(case_id: str, bad: str, column: str, reason, *, encoding: str = "gbk", check=None, **extra) -> Case:
+    """Two good rows and a bad one (row 4): the bad row quarantined with its reason, the good ones loaded."""
+    return Case(case_id, "energy", [inventory([*GOOD_INVENTORY, bad], encoding)], [(INVENTORY, None, 4, column, reason)],
+                {INVENTORY: 2}, check, extra={"table": "inventory_activity", **extra})
+
+
+CASES += [
+    # An unknown item is quarantined like an unknown product (§2e): the row only, publication not stopped.
+    inventory_case("inventory_unknown_item", "620000,2015,牦牛,90,万头,",
+                   "指标名称", ("startswith", "item '牦牛' is not recognised (known: 奶牛年末存栏, "),
+                   blocks_publication=[False]),
+    inventory_case("inventory_unit_that_does_not_fit_the_item", "620000,2015,绵羊存栏,1900,万吨,",
+                   "单位", ("startswith", "unit '万吨' does not fit item 绵羊存栏 (counted in head; known: 头, 只, 匹, 峰")),
+    inventory_case("inventory_area_in_a_mass_unit", "620000,2015,单季稻播种面积,4,万吨,",
+                   "单位", ("startswith", "unit '万吨' does not fit item 单季稻播种面积 (counted in ha; known: 公顷,")),
+    inventory_case("inventory_blank_unit_is_never_guessed", "620000,2015,绵羊存栏,1900,,",
+                   "单位", "单位 is empty; this field is required"),
+    inventory_case("inventory_negative_amount", "620000,2015,山羊存栏,-5,万只,",
+                   "数值", "数值 is -5; it cannot be negative"),
+    inventory_case("inventory_year_before_1950", "620000,1949,生活垃圾卫生填埋量,4,万吨,",
+                   "年份", "year 1949 is outside 1950–2035"),
+    inventory_case("inventory_unknown_region", "629999,2015,山羊存栏,5,万只,",
+                   "地区代码", "region code 629999 does not exist in the 2024 division list"),
+    inventory_case("inventory_gbk_file_with_one_bad_row", "620000,2015,氮肥（折纯）,四十,万吨（折纯）,",
+                   "数值", "'四十' in 数值 is not a number",
+                   check=lambda rows: (rows.select("item_code", "amount", "unit").rows()
+                                       == [("livestock_swine", 6_500_000.0, "head"), ("crop_wheat", 2_800_000.0, "t")])
+                   or pytest.fail("GBK rows")),
+    Case("inventory_gb18030_and_utf8_files_read_alike", "energy",
+         [inventory(GOOD_INVENTORY, "gb18030"),
+          inventory(["620000,2015,人均蛋白质消费量,25,kg/人·年,住户调查"], "utf-8-sig",
+                    name="energy_statistics/inventory_activity/废弃物统计_620000.csv")],
+         [],
+         {INVENTORY: 2, "energy_statistics/inventory_activity/废弃物统计_620000.csv": 1},
+         extra={"table": "inventory_activity",
+                "files": {INVENTORY: {"encoding": "gb18030"},
+                          "energy_statistics/inventory_activity/废弃物统计_620000.csv": {"encoding": "utf-8-sig"}}}),
+    Case("inventory_file_missing_the_unit_column_rejected_others_read", "energy",
+         [inventory(GOOD_INVENTORY),
+          inventory(["620000,2015,绵羊存栏,1900"], header="地区代码,年份,指标名称,数值",
+                    name="energy_statistics/inventory_activity/b.csv")],
+         [("energy_statistics/inventory_activity/b.csv", None, None, None,
+           "header row lacks required columns: unit (单位 / 计量单位 / unit)")],
+         {INVENTORY: 2},
+         extra={"table": "inventory_activity", "files": {"energy_statistics/inventory_activity/b.csv": {"rejected": True}}}),
+    Case("inventory_redelivered_corrected_replaces_only_that_item", "energy",
+         [inventory(GOOD_INVENTORY),
+          inventory(["620000,2015,猪,655,万头,"], name="energy_statistics/inventory_activity/农业统计_620000_更正.csv")],
+         [(INVENTORY, None, 2, "region_code/year/item_code",
+           ("startswith", "superseded: the inventory activity figure 620000 2015 livestock_swine (region, year, item)"))],
+         {INVENTORY: 1, "energy_statistics/inventory_activity/农业统计_620000_更正.csv": 1},
+         extra={"table": "inventory_activity"}),
+]
+
 READERS = {
     "enterprise": read_enterprise_reports,
     "allocations": read_enterprise_reports_and_allocations,

@@ -255,6 +255,7 @@ def test_family_reader_keeps_going_past_a_broken_file(tmp_path):
         "activity_statistics": 10,
         "indicator_statistics": 1,
         "production_statistics": 0,
+        "inventory_activity": 0,
     }
     assert [(f.source_file, f.rejected) for f in result.files] == [
         ("energy_statistics/energy_balance/gansu_2015.xlsx", False),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import shutil
 from pathlib import Path
 
 import fastexcel
@@ -488,3 +489,40 @@ def test_industry_tables_cover_most_of_the_balance_industry_row(sample, balances
                     assert 0.96 * industry - 0.01 <= divisions <= industry + 1e-9, (year, name, fuel)
                     shares.append(1 - divisions / industry)
     assert max(shares) > 0.02  # a visible residual: industry_unallocated
+
+
+def test_inventory_activity_files(sample):
+    """Both files read without a quarantined row; Gansu ~2015 magnitudes as sources/sample/README.md states;
+    landfill every year from 1990, incineration from 2015; the cities a little under the province."""
+    from pipelines.ingest.energy_statistics import read_energy_statistics
+
+    folder = sample / "energy_statistics" / "inventory_activity"
+    with pytest.raises(UnicodeDecodeError):
+        (folder / f"农业统计_{GANSU}.csv").read_bytes().decode("utf-8")
+    inbox = sample.parent / "inventory_only"
+    shutil.copytree(folder, inbox / "energy_statistics" / "inventory_activity")
+    result = read_energy_statistics(inbox)
+    assert result.quarantine.is_empty()
+    table = result.tables["inventory_activity"]
+    province = table.filter(pl.col("region_code") == GANSU)
+    in_2015 = dict(province.filter(pl.col("year") == 2015).select("item_code", "amount").rows())
+    anchors = {
+        "livestock_dairy_cattle": 0.3e6, "livestock_non_dairy_cattle": 4.7e6, "livestock_sheep": 19e6,
+        "livestock_goats": 5e6, "livestock_swine": 6.5e6, "livestock_horses": 0.3e6, "livestock_donkeys": 0.9e6,
+        "livestock_mules": 0.5e6, "livestock_camels": 0.03e6, "livestock_poultry": 40e6, "rice_area_single": 4_000,
+        "synthetic_n_fertiliser": 0.4e6, "crop_wheat": 2.8e6, "crop_maize": 5.8e6, "crop_tubers": 2.3e6,
+        "crop_beans": 0.35e6, "crop_oilseeds": 0.7e6, "msw_landfilled": 2.0e6, "msw_incinerated": 0.1e6,
+        "domestic_wastewater_bod": 0.2e6, "industrial_wastewater_cod_treated": 0.25e6,
+        "industrial_wastewater_cod_discharged": 0.06e6, "protein_per_capita": 25,
+    }
+    for item, expected in anchors.items():
+        assert in_2015[item] == pytest.approx(expected, rel=0.1), item
+    years = dict(province.group_by("item_code").agg(pl.col("year").sort()).rows())
+    assert years["msw_landfilled"] == list(range(1990, 2021))
+    assert years["msw_incinerated"] == list(range(2015, 2021))
+    assert years["livestock_sheep"] == list(YEARS)
+    assert province.filter(pl.col("item_code") == "msw_landfilled", pl.col("year") == 1990)["amount"].item() == pytest.approx(0.6e6, rel=0.1)
+    cities = table.filter(pl.col("region_code") != GANSU, pl.col("year") == 2015).group_by("item_code").agg(pl.col("amount").sum())
+    for item, total in cities.rows():
+        assert 0.9 * in_2015[item] <= total <= in_2015[item], item
+    assert cities.height == 17  # livestock and crops: every item of the agriculture file but fertiliser
