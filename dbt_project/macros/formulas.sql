@@ -190,3 +190,30 @@
         else false
     end
 {%- endmacro %}
+
+
+{#
+  Mass conversions of the AFOLU and waste formulas (IPCC 2006 GL Vol.4, Vol.5):
+    N2O [t] = N2O-N [t] × 44/28      CO2 [t] = C [t] × 44/12      CH4 [t] = C [t] × 16/12
+  Multiplied last, left to right, so that hand-computed unit tests match.
+#}
+{% macro n2o_from_n2o_n(n2o_n_t) -%}
+    (({{ n2o_n_t }}) * 44.0 / 28.0)
+{%- endmacro %}
+
+{% macro co2_from_c(c_t) -%}
+    (({{ c_t }}) * 44.0 / 12.0)
+{%- endmacro %}
+
+{% macro ch4_from_c(c_t) -%}
+    (({{ c_t }}) * 16.0 / 12.0)
+{%- endmacro %}
+
+
+{#
+  A per-head (or per-unit) factor in kg applied to an activity, in t: activity × kg factor / 1000
+  (enteric and manure CH4 per head, incineration N2O per t of waste is in g: divide once more).
+#}
+{% macro t_from_kg_factor(activity, kg_factor) -%}
+    (({{ activity }}) * ({{ kg_factor }}) / 1000.0)
+{%- endmacro %}
