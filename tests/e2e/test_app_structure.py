@@ -69,9 +69,9 @@ def test_every_role_renders(sample_app, role, lang):
 
 
 def test_gansu_2018_totals_match_the_warehouse(sample_app):
-    # Each role's page matches the file it reads: the process figure of the public file is the
-    # enterprises' (bottom-up) process cell, the full file's the inventory's (top-down statistics
-    # where the rule takes them; docs/methodology.md "Industrial process emissions").
+    # Each role's page matches the file it reads; both files hold the inventory's process figure
+    # (statistics where the rule takes them, enterprise lines elsewhere; docs/methodology.md
+    # "Industrial process emissions", "Publication").
     for role in ("leader", "officer"):
         public = role == "leader"
         (co2, adjustment, for_intensity, process, with_process) = query(
@@ -90,7 +90,7 @@ def test_gansu_2018_totals_match_the_warehouse(sample_app):
         )[0]
         app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
         shown = metric_values(app)
-        assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,540.37"
+        assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,540.31"
         assert shown["净调入电力隐含排放（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
         assert shown["电力调整后排放（万吨 CO₂）"] == tenk(for_intensity)
         assert shown["工业生产过程排放（万吨 CO₂）"] == tenk(process)
