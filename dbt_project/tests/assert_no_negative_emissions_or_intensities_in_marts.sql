@@ -11,7 +11,9 @@
 --                fct_region_intensity_progress).
 -- Not checked, by definition signed (docs/methodology.md, "Electricity"):
 --   removals     *_removals_t (forest sinks: negative emissions by convention) — the one exception
---                among emissions;
+--                among emissions — and, in the marts by CRT category (a category_code and a gas
+--                column: fct_inventory and the key-category and uncertainty marts built on it), the
+--                CO2 rows of LULUCF categories 4.*: removals are negative CO2 there and nowhere else;
 --   differences  a token net, residual or difference: a net flow (co2_net_electricity_import_t:
 --                negative for an exporter), a residual (own − children), a recalculation
 --                difference — comparisons of two figures, not emissions.
@@ -27,16 +29,20 @@
 -- depends_on: {{ ref('fct_market_daily') }}
 -- depends_on: {{ ref('fct_market_monthly') }}
 -- depends_on: {{ ref('fct_market_yearly') }}
+-- depends_on: {{ ref('fct_inventory') }}
+-- depends_on: {{ ref('fct_key_categories') }}
 -- depends_on: {{ ref('fct_process_emissions') }}
 -- depends_on: {{ ref('fct_recalculation') }}
 -- depends_on: {{ ref('fct_region_intensity_progress') }}
 -- depends_on: {{ ref('fct_region_year') }}
 -- depends_on: {{ ref('fct_target_progress') }}
+-- depends_on: {{ ref('fct_uncertainty') }}
 {%- set marts = ref('fct_region_year') %}
 {#- database names of a build file can need quoting ("0f3c-run") #}
 {%- set marts_prefix = adapter.quote(marts.database) ~ "." ~ adapter.quote(marts.schema) ~ "." %}
 {%- set checked_columns = [] %}
 {%- set level_tables = [] %}
+{%- set category_tables = [] %}
 {%- if execute %}
     {%- set found = run_query(
         "select table_name, column_name from information_schema.columns"
@@ -49,13 +55,17 @@
         ~ " order by table_name, column_name"
     ) %}
     {%- for row in found.rows %}{% do checked_columns.append((row[0], row[1])) %}{% endfor %}
-    {%- set with_levels = run_query(
-        "select table_name from information_schema.columns"
-        ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
-        ~ " and column_name in ('level_indicator_code', 'current_value', 'base_value')"
-        ~ " group by table_name having count(*) = 3 order by table_name"
-    ) %}
-    {%- for row in with_levels.rows %}{% do level_tables.append(row[0]) %}{% endfor %}
+    {#- the marts holding intensity levels, and the marts by CRT category (a category and a gas) #}
+    {%- for found_tables, columns in [(level_tables, ['level_indicator_code', 'current_value', 'base_value']),
+                                      (category_tables, ['category_code', 'gas'])] %}
+        {%- set with_columns = run_query(
+            "select table_name from information_schema.columns"
+            ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
+            ~ " and column_name in ('" ~ columns | join("', '") ~ "')"
+            ~ " group by table_name having count(*) = " ~ columns | length ~ " order by table_name"
+        ) %}
+        {%- for row in with_columns.rows %}{% do found_tables.append(row[0]) %}{% endfor %}
+    {%- endfor %}
 {%- endif %}
 
 {%- set checks = [] %}
@@ -63,7 +73,9 @@
     {%- do checks.append(
         "select '" ~ table ~ "' as table_name, '" ~ column ~ "' as column_name, count(*) as negative_rows, min("
         ~ adapter.quote(column) ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
-        ~ " where " ~ adapter.quote(column) ~ " < 0 having count(*) > 0"
+        ~ " where " ~ adapter.quote(column) ~ " < 0"
+        ~ (" and not (category_code like '4.%' and gas = 'CO2')" if table in category_tables else "")
+        ~ " having count(*) > 0"
     ) %}
 {%- endfor %}
 {%- for table in level_tables %}
