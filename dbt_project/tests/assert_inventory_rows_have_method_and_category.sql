@@ -1,7 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_inventory'}}}) }}
 -- Every inventory row says how it was estimated and sits in a category of
--- ref_inventory_category_map (a new balance row, process or sector-model category without a map
--- row would otherwise publish without a name), and the category belongs to the row's sector.
+-- ref_inventory_categories (a new balance row, process or sector-model category without one would
+-- otherwise publish without a name), and the category belongs to the row's sector.
 select
     inventory.region_code,
     inventory.year,
@@ -11,9 +11,7 @@ select
     inventory.gas,
     inventory.method
 from {{ ref('fct_inventory') }} as inventory
-left join (
-    select distinct category_code, sector from {{ ref('ref_inventory_category_map') }}
-) as categories
+left join {{ ref('ref_inventory_categories') }} as categories
     on categories.category_code = inventory.category_code
 where inventory.method is null
    or inventory.category_code is null

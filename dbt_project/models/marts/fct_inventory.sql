@@ -12,9 +12,7 @@ category_map as (
 
 -- one name per category (several balance rows or divisions can share one category)
 category_names as (
-    select category_code, any_value(name_zh) as name_zh, any_value(name_en) as name_en, any_value(sector) as sector
-    from category_map
-    group by category_code
+    select category_code, name_zh, name_en, sector from {{ ref('ref_inventory_categories') }}
 ),
 
 combustion as (
