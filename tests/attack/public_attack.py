@@ -347,6 +347,18 @@ def _read_copies(con, obs: _Observations, have: set, primary: bool):
                 obs.add(key, source="fct_energy_emissions.co2e_t", value=row["co2e_t"], suppressed=row["suppressed"],
                         reason=row["suppression_reason"], primary=False)
 
+    if ("marts", "fct_inventory") in have and "suppressed" in _columns(con, "marts", "fct_inventory"):
+        # the inventory's bottom-up process rows: a province's by process, one per region below it
+        for row in _select(con, "marts", "fct_inventory",
+                           ["region_code", "year", "sub_category", "emissions_t", "co2e_t", "activity_value",
+                            "suppressed", "suppression_reason"],
+                           where="method = 'bottom_up' and gas = 'CO2'"):
+            breakdown = METHOD_BU if row["sub_category"] == "bottom_up" else f"process_{row['sub_category']}"
+            key = (PROCESS, int(row["year"]), row["region_code"], TOTAL, breakdown)
+            obs.add(key, source="fct_inventory.emissions_t", value=row["emissions_t"], suppressed=row["suppressed"],
+                    reason=row["suppression_reason"], primary=primary,
+                    extra_values={"co2e_t": row["co2e_t"], "activity_value": row["activity_value"]})
+
     if ("marts", "fct_region_year") in have:
         split = "co2_process_bottom_up_t" in _columns(con, "marts", "fct_region_year")
         for row in _select(con, "marts", "fct_region_year",

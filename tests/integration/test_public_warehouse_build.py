@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 PUBLIC_MARTS = {
     "agg_enterprise_emissions", "dim_region", "dim_region_ancestors", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
-    "fct_process_emissions",
+    "fct_process_emissions", "fct_inventory", "fct_uncertainty",
     "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_intensity_progress", "fct_region_year", "fct_target_progress",
 }
 PUBLIC_REFERENCE = {
@@ -147,3 +147,29 @@ def test_process_emissions_publish_the_top_down_statistics_only(files):
         join (select region_code, year, sum(n2o_t) as n2o_t from marts.fct_energy_emissions group by all) e
           using (region_code, year)
         where abs(y.n2o_t - e.n2o_t) > 1e-9 * greatest(abs(e.n2o_t), 1)""") == [(0,)]
+
+
+def test_public_inventory_adds_up_to_the_full_one_where_nothing_is_hidden(files):
+    """The public inventory is the full one with the enterprises' bottom-up process rows as the
+    confidentiality rule's cells: by sector it adds up to the full file's where no cell is hidden,
+    and a hidden cell's figures are null, never 0."""
+    full, public = files
+    sql = "select region_code, year, sector, sum(co2e_t) from marts.fct_inventory {} group by all"
+    full_sums = {(r, y, s): v for r, y, s, v in query(full, sql.format(""))}
+    hidden = {(r, y) for r, y in query(public, "select distinct region_code, year from marts.fct_inventory where suppressed")}
+    public_sums = query(public, sql.format(""))
+    assert public_sums and hidden
+    compared = 0
+    for region, year, sector, value in public_sums:
+        if (region, year) in hidden and sector == "ippu":
+            continue
+        assert value == pytest.approx(full_sums[(region, year, sector)], rel=1e-9, abs=1e-6), (region, year, sector)
+        compared += 1
+    assert compared > len(public_sums) // 2
+    assert query(public, "select count(*) from marts.fct_inventory where suppressed and (co2e_t is not null or emissions_t is not null)") == [(0,)]
+    # below the province the enterprises' process rows are one per region-year
+    assert query(public, """
+        select count(*) from marts.fct_inventory i join marts.dim_region r using (region_code)
+        where r.level <> 'province' and i.method = 'bottom_up' and i.sub_category <> 'bottom_up'""") == [(0,)]
+    # the uncertainty of the totals only, hidden with the process cell
+    assert query(public, "select distinct category_code from marts.fct_uncertainty") == [("total",)]
