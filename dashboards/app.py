@@ -47,6 +47,7 @@ PAGES: dict[str, list[PageEntry]] = {
     "nav_section_inventory": [
         PageEntry("regions.py", "page_regions", "regions", ":material/map:"),
         PageEntry("structure.py", "page_structure", "structure", ":material/account_tree:"),
+        PageEntry("inventory.py", "page_inventory", "inventory", ":material/table_chart:"),
     ],
     "nav_section_enterprises": [
         PageEntry("enterprises.py", "page_enterprises", "enterprises", ":material/factory:", authorised_only=True),

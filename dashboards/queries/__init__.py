@@ -16,3 +16,4 @@ from dashboards.queries.regions import *  # noqa: F403
 from dashboards.queries.overview import *  # noqa: F403
 from dashboards.queries.enterprises import *  # noqa: F403
 from dashboards.queries.indicator import *  # noqa: F403
+from dashboards.queries.inventory import *  # noqa: F403

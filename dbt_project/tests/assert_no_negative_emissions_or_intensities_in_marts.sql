@@ -14,6 +14,9 @@
 --                among emissions — and, in the marts by CRT category (a category_code and a gas
 --                column: fct_inventory and the key-category and uncertainty marts built on it), the
 --                CO2 rows of LULUCF categories 4.*: removals are negative CO2 there and nowhere else;
+--                and in a mart of summary lines that says which lines hold removals (a boolean
+--                includes_removals: fct_inventory_summary's LULUCF line and the total including it),
+--                the CO2 and CO2e of those lines, which are net;
 --   differences  a token net, residual or difference: a net flow (co2_net_electricity_import_t:
 --                negative for an exporter), a residual (own − children), a recalculation
 --                difference — comparisons of two figures, not emissions.
@@ -30,6 +33,7 @@
 -- depends_on: {{ ref('fct_market_monthly') }}
 -- depends_on: {{ ref('fct_market_yearly') }}
 -- depends_on: {{ ref('fct_inventory') }}
+-- depends_on: {{ ref('fct_inventory_summary') }}
 -- depends_on: {{ ref('fct_key_categories') }}
 -- depends_on: {{ ref('fct_process_emissions') }}
 -- depends_on: {{ ref('fct_recalculation') }}
@@ -43,6 +47,7 @@
 {%- set checked_columns = [] %}
 {%- set level_tables = [] %}
 {%- set category_tables = [] %}
+{%- set removal_line_tables = [] %}
 {%- if execute %}
     {%- set found = run_query(
         "select table_name, column_name from information_schema.columns"
@@ -57,7 +62,8 @@
     {%- for row in found.rows %}{% do checked_columns.append((row[0], row[1])) %}{% endfor %}
     {#- the marts holding intensity levels, and the marts by CRT category (a category and a gas) #}
     {%- for found_tables, columns in [(level_tables, ['level_indicator_code', 'current_value', 'base_value']),
-                                      (category_tables, ['category_code', 'gas'])] %}
+                                      (category_tables, ['category_code', 'gas']),
+                                      (removal_line_tables, ['includes_removals'])] %}
         {%- set with_columns = run_query(
             "select table_name from information_schema.columns"
             ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
@@ -75,6 +81,8 @@
         ~ adapter.quote(column) ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
         ~ " where " ~ adapter.quote(column) ~ " < 0"
         ~ (" and not (category_code like '4.%' and gas = 'CO2')" if table in category_tables else "")
+        ~ (" and not (includes_removals and " ~ adapter.quote(column) ~ " in (co2_t, total_co2e_t))"
+           if table in removal_line_tables and column in ('co2_t', 'total_co2e_t') else "")
         ~ " having count(*) > 0"
     ) %}
 {%- endfor %}

@@ -6,6 +6,8 @@
   ghg status                                 the last build and the published pair of files
   ghg export TABLE --format csv|xlsx|parquet --out PATH [--confidential]
                                              write one marts table of the public (or full) warehouse
+  ghg report --region CODE --year YEAR --out PATH [--confidential]
+                                             the inventory report (summary table and CRT table) as .xlsx
   ghg serve [--port N] [--address A]         the dashboard
 
 Exit codes scripts can rely on:
@@ -14,7 +16,8 @@ Exit codes scripts can rely on:
      the writer lock, no file given to `ghg ingest` had a single valid row, or the warehouse
      could not be read
   2  wrong usage or missing input: unknown command/option/table/format, missing inbox, file or
-     warehouse, an output inside the publication, a confidential table without --confidential
+     warehouse, an output inside the publication, a confidential table without --confidential, a
+     report the warehouse file cannot make (no inventory tables, or none for that region-year)
 """
 
 from __future__ import annotations
@@ -24,7 +27,12 @@ import sys
 from pathlib import Path
 
 from pipelines.cli import build as build_command
-from pipelines.cli.build import BUILD_RUNS_TABLE, BuildOutcome, run_build, seed_inbox_from_sample
+from pipelines.cli.build import (
+    BUILD_RUNS_TABLE,
+    BuildOutcome,
+    run_build,
+    seed_inbox_from_sample,
+)
 from pipelines.cli.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, safe
 from pipelines.cli.export import (
     EXPORT_FORMATS,
@@ -35,7 +43,14 @@ from pipelines.cli.export import (
     export_table,
     served_file_reason,
 )
-from pipelines.cli.ingest import FileReport, UnknownKind, classify, cmd_ingest, ingest_file
+from pipelines.cli.ingest import (
+    FileReport,
+    UnknownKind,
+    classify,
+    cmd_ingest,
+    ingest_file,
+)
+from pipelines.cli.report import cmd_report, write_inventory_report
 from pipelines.cli.serve import cmd_serve
 from pipelines.cli.status import cmd_status
 
@@ -57,6 +72,7 @@ __all__ = [
     "cmd_build",
     "cmd_export",
     "cmd_ingest",
+    "cmd_report",
     "cmd_serve",
     "cmd_status",
     "export_table",
@@ -66,6 +82,7 @@ __all__ = [
     "safe",
     "seed_inbox_from_sample",
     "served_file_reason",
+    "write_inventory_report",
 ]
 
 
@@ -105,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--confidential", action="store_true",
                         help="read the full warehouse: enterprise-level tables (names, credit codes) for authorised use only")
     export.set_defaults(func=cmd_export)
+    report = sub.add_parser("report", help="the inventory report of one region and year (summary and CRT tables) as an Excel workbook")
+    report.add_argument("--region", required=True, help="region code, e.g. 620000")
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--out", required=True, help="output .xlsx file (never a file of the publication)")
+    report.add_argument("--confidential", action="store_true",
+                        help="read the full warehouse (enterprise-derived process figures): for authorised use only")
+    report.set_defaults(func=cmd_report)
     serve = sub.add_parser("serve", help="serve the dashboard")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")

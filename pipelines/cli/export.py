@@ -96,18 +96,26 @@ def export_table(table: str, fmt: str, out: Path, warehouse: Path | None = None,
     return frame.height, identifying
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    import duckdb
-
+def refuse_output(out: Path) -> bool:
+    """True (after saying why on stderr) when there is no published warehouse to read, or `out`
+    would overwrite part of it: the usage errors every command writing a file from it checks first."""
     from pipelines import publication
 
     if publication.current_generation(paths.warehouse_dir()) is None and not paths.published_path().exists():
         stderr(f"no published warehouse in {paths.warehouse_dir()}; run `ghg build` first")
-        return EXIT_USAGE
-    out = Path(args.out)
+        return True
     refused = served_file_reason(out)
     if refused:
         stderr(f"--out {safe(out)}: {refused}; choose a file outside the warehouse folder's publication")
+        return True
+    return False
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    out = Path(args.out)
+    if refuse_output(out):
         return EXIT_USAGE
     try:
         rows, identifying = export_table(args.table, args.format, out, confidential=args.confidential)
