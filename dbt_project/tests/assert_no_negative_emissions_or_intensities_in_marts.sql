@@ -13,7 +13,9 @@
 --   removals     *_removals_t (forest sinks: negative emissions by convention) — the one exception
 --                among emissions — and, in the marts by CRT category (a category_code and a gas
 --                column: fct_inventory and the key-category and uncertainty marts built on it), the
---                CO2 rows of LULUCF categories 4.*: removals are negative CO2 there and nowhere else;
+--                CO2 rows of LULUCF categories 4.* (removals are negative CO2 there and nowhere else)
+--                and the 'total' rows, which are net of them (a region whose forest takes up more
+--                than it emits has a negative net total);
 --                and in a mart of summary lines that says which lines hold removals (a boolean
 --                includes_removals: fct_inventory_summary's LULUCF line and the total including it),
 --                the CO2 and CO2e of those lines, which are net;
@@ -80,7 +82,7 @@
         "select '" ~ table ~ "' as table_name, '" ~ column ~ "' as column_name, count(*) as negative_rows, min("
         ~ adapter.quote(column) ~ ") as min_value from " ~ marts_prefix ~ adapter.quote(table)
         ~ " where " ~ adapter.quote(column) ~ " < 0"
-        ~ (" and not (category_code like '4.%' and gas = 'CO2')" if table in category_tables else "")
+        ~ (" and not ((category_code like '4.%' and gas = 'CO2') or category_code = 'total')" if table in category_tables else "")
         ~ (" and not (includes_removals and " ~ adapter.quote(column) ~ " in (co2_t, total_co2e_t))"
            if table in removal_line_tables and column in ('co2_t', 'total_co2e_t') else "")
         ~ " having count(*) > 0"
