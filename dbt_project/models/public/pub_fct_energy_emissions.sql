@@ -13,18 +13,14 @@
 --              public warehouse").
 with
 
-combustion as (
+-- statistics, shown as they are: combustion rows and the top-down process rows
+statistics_rows as (
     select * from {{ ref('fct_energy_emissions') }}
-    where not is_process
+    where not is_process or process_method = 'top_down'
 ),
 
 provinces as (
     select region_code from {{ ref('stg_reference__regions') }} where level = 'province'
-),
-
-top_down as (
-    select * from {{ ref('fct_energy_emissions') }}
-    where is_process and process_method = 'top_down'
 ),
 
 process as (
@@ -69,34 +65,7 @@ select
     cast(null as varchar)                                           as suppression_reason,
     cast(null as integer)                                           as incomplete_reports_count,
     balance_item_code
-from combustion
-
-union all
-
--- statistics: shown as they are
-select
-    region_code,
-    year,
-    sector_code,
-    fuel_code,
-    is_process,
-    process_method,
-    activity_value,
-    activity_unit,
-    energy_tce,
-    electricity_method,
-    co2_t,
-    ch4_t,
-    n2o_t,
-    co2e_t,
-    factor_set,
-    gwp_set,
-    factor_source,
-    false                                                           as suppressed,
-    cast(null as varchar)                                           as suppression_reason,
-    cast(null as integer)                                           as incomplete_reports_count,
-    balance_item_code
-from top_down
+from statistics_rows
 
 union all
 
