@@ -156,7 +156,7 @@ def test_every_page_opens_without_error(server, browser, role):
     session = Session(browser, server)
     session.choose_role(role)
     paths = session.nav_paths()
-    expected = {"", "indicator", "regions", "structure", "market", "quality"}  # "" = the default page (overview)
+    expected = {"", "indicator", "regions", "structure", "inventory", "market", "quality"}  # "" = the default page (overview)
     if role != "leader":
         expected.add("enterprises")
     assert set(paths) == expected
