@@ -18,3 +18,14 @@ SELECT
 FROM marts.dim_region AS d
 ORDER BY d.region_code
 """
+
+# The 95 % half-width of the CO2-intensity reduction (percentage points) and whether the status is
+# beyond it, per indicator and year of one region's plan (marts.fct_target_uncertainty, both files;
+# dbt computes it from the inventory's Approach 1 trend uncertainty). Params: region_code, plan_period.
+TARGET_UNCERTAINTY = """
+SELECT indicator_code, year, reduction_half_width_pp, status_beyond_uncertainty
+FROM marts.fct_target_uncertainty
+WHERE region_code = ?
+  AND plan_period = ?
+ORDER BY indicator_code, year
+"""

@@ -42,6 +42,7 @@ from dashboards.components import (
 )
 from dashboards.i18n import code_label, is_missing, t
 from dashboards.i18n import table as label_table
+from dashboards.views import target_uncertainty
 from dashboards.views.indicator_charts import annual_chart, path_chart
 from dashboards.views.indicator_drilldown import (
     BREAKDOWNS,
@@ -100,7 +101,7 @@ def render() -> None:
     name = localized(first, fallback="indicator_code")
     st.header(t("indicator_heading", region=plain(region_name), indicator=plain(name)))
 
-    _year_cards(series, year, terms)
+    _year_cards(series, year, terms, target_uncertainty.load(region, plan_period), indicator)
     _target_facts(first, terms)
     _progress(series, year, terms, indicator)
 
@@ -184,7 +185,7 @@ def _year_selector(series: pd.DataFrame) -> int:
 # --- 1. the series against the path ------------------------------------------------------------
 
 
-def _year_cards(series: pd.DataFrame, year: int, terms: Terms) -> None:
+def _year_cards(series: pd.DataFrame, year: int, terms: Terms, uncertainty: pd.DataFrame, indicator: str) -> None:
     """The chosen year: actual (with the gap to the path as its delta and the status badge), the
     even-pace value, and the level in its own unit."""
     chosen = series[series["year"] == year]
@@ -203,6 +204,7 @@ def _year_cards(series: pd.DataFrame, year: int, terms: Terms) -> None:
             help=t(help_key) if help_key in label_table() else None, border=True,
         )
         components.status_badge(status)
+        target_uncertainty.caption(uncertainty, indicator, year)
     with columns[1]:
         st.metric(t("indicator_card_expected", year=year), plain(target_text(row.get("expected_value"), terms)), border=True,
                   help=t("indicator_gap_help"))

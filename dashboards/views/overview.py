@@ -31,6 +31,7 @@ from dashboards.components import (
 )
 from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
 from dashboards.i18n import table as label_table
+from dashboards.views import target_uncertainty
 
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
 CARDS_PER_ROW = 3
@@ -92,7 +93,7 @@ def render() -> None:
 
     cards = year_cards(progress, year)
     st.markdown(summary_line(cards["status"]))
-    _card_grid(cards, region, year)
+    _card_grid(cards, region, year, target_uncertainty.load(region, plan_period))
 
     st.subheader(t("overview_table_title", year=year))
     table = year_table(cards)
@@ -305,7 +306,7 @@ def _category_label(category: object) -> str:
     return t(f"overview_category_{_category_code(category)}")
 
 
-def _card_grid(cards: pd.DataFrame, region: str, year: int) -> None:
+def _card_grid(cards: pd.DataFrame, region: str, year: int, uncertainty: pd.DataFrame) -> None:
     """The cards, grouped by the plan's categories in the order of the rows, CARDS_PER_ROW to a row."""
     categories = [_category_code(category) for category in cards["category"]]
     for category in dict.fromkeys(categories):
@@ -314,10 +315,10 @@ def _card_grid(cards: pd.DataFrame, region: str, year: int) -> None:
         for start in range(0, len(rows), CARDS_PER_ROW):
             for column, row in zip(st.columns(CARDS_PER_ROW), rows[start:start + CARDS_PER_ROW]):
                 with column:
-                    _card(row, region, year)
+                    _card(row, region, year, uncertainty)
 
 
-def _card(row: Mapping[str, object], region: str, year: int) -> None:
+def _card(row: Mapping[str, object], region: str, year: int, uncertainty: pd.DataFrame) -> None:
     unit, multiplier, display = row["unit"], row["display_multiplier"], row["display_unit_zh"]
     status = str(row["status"])
     gap = row["gap"]
@@ -334,6 +335,7 @@ def _card(row: Mapping[str, object], region: str, year: int) -> None:
             help=t("overview_metric_help"),
         )
         components.status_badge(status)
+        target_uncertainty.caption(uncertainty, str(row["indicator_code"]), year)
         target = format_value(row["target_value"], unit, multiplier, display)
         comparison = code_text("comparison", row["comparison"])
         if row["target_kind"] in ("reduction_vs_base", "increase_vs_base") and not is_missing(row["base_year"]):

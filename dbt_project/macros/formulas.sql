@@ -217,3 +217,18 @@
 {% macro t_from_kg_factor(activity, kg_factor) -%}
     (({{ activity }}) * ({{ kg_factor }}) / 1000.0)
 {%- endmacro %}
+
+
+{#
+  IPCC 2006 Vol.1 ch.3 Table 3.2, one row's contribution to the SQUARE of the trend uncertainty
+  (percentage points of the trend against the base year): C the row's base-year and D its year-t
+  emissions, ΣC and ΣD the totals; the factor's error is the same in both years (type A
+  sensitivity × U_factor), the activity's is independent between years (type B × U_activity × √2).
+    A = (0.01·D + ΣD − (0.01·C + ΣC)) / (0.01·C + ΣC) × 100 − (ΣD − ΣC)/ΣC × 100,  B = D / ΣC
+  The trend uncertainty is √Σ of these terms.
+#}
+{% macro trend_uncertainty_term(d_t, c_t, sum_d_t, sum_c_t, factor_pct, activity_pct) -%}
+    (power(((0.01 * {{ d_t }} + {{ sum_d_t }} - (0.01 * {{ c_t }} + {{ sum_c_t }})) / nullif(0.01 * {{ c_t }} + {{ sum_c_t }}, 0) * 100
+            - ({{ sum_d_t }} - {{ sum_c_t }}) / nullif({{ sum_c_t }}, 0) * 100) * {{ factor_pct }}, 2)
+     + power({{ d_t }} / nullif({{ sum_c_t }}, 0) * {{ activity_pct }} * sqrt(2), 2))
+{%- endmacro %}

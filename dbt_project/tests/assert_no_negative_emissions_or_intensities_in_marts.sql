@@ -42,6 +42,7 @@
 -- depends_on: {{ ref('fct_region_intensity_progress') }}
 -- depends_on: {{ ref('fct_region_year') }}
 -- depends_on: {{ ref('fct_target_progress') }}
+-- depends_on: {{ ref('fct_target_uncertainty') }}
 -- depends_on: {{ ref('fct_uncertainty') }}
 {%- set marts = ref('fct_region_year') %}
 {#- database names of a build file can need quoting ("0f3c-run") #}

@@ -288,3 +288,21 @@ def test_english(sample_app):
     assert "Download CSV" in [button.label for button in app.download_button]
     text = all_text(app)
     assert "10k t CO₂" in text and "t CO₂ per 10k yuan" in text
+
+
+def test_the_co2_intensity_reduction_shows_its_uncertainty(sample_app):
+    """Issue 14: the year's CO2-intensity reduction with "±x.x 个百分点" from
+    marts.fct_target_uncertainty, and the note when the gap to the path is inside it (Gansu 2020)."""
+    app = open_page(PAGE)  # Gansu, CO2 intensity reduction, 2020
+    assert_no_error(app)
+    row = sample_query(sample_app, """
+        SELECT reduction_half_width_pp, status_beyond_uncertainty FROM marts.fct_target_uncertainty
+        WHERE region_code = ? AND indicator_code = ? AND plan_period = ? AND year = 2020""", [GANSU, CO2, PLAN], public=True).iloc[0]
+    captions = [caption.value for caption in app.caption]
+    assert f"±{row.reduction_half_width_pp:.1f} 个百分点（清单不确定性，95 %）" in captions
+    assert ("进度判断在不确定性范围内" in captions) == (not row.status_beyond_uncertainty)
+    # An indicator without an uncertainty in the mart shows neither line.
+    app.selectbox(key="indicator_select").set_value("natural_gas_share").run()
+    assert_no_error(app)
+    assert not [caption.value for caption in app.caption if "个百分点（清单不确定性" in caption.value]
+

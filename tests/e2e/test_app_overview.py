@@ -202,6 +202,47 @@ def test_choosing_a_city_shows_that_citys_indicators(sample_app):
     assert app.session_state["region_code"] == LANZHOU
 
 
+def _uncertainty(folder: Path, region: str, year: int):
+    """The CO2-intensity reduction's half-width and robustness as dbt wrote them (leader's file)."""
+    return _read(
+        folder,
+        "SELECT reduction_half_width_pp, status_beyond_uncertainty FROM marts.fct_target_uncertainty "
+        "WHERE region_code = ? AND indicator_code = 'co2_intensity_reduction' AND plan_period = ? AND year = ?",
+        [region, PLAN, year],
+    ).iloc[0]
+
+
+def test_the_co2_intensity_card_shows_the_uncertainty_and_whether_the_status_is_beyond_it(sample_app):
+    """Issue 14: "±x.x 个百分点" beside the CO2-intensity reduction; Gansu's 2018 gap to the path
+    (under 1 pp) is inside the half-width, so the card says the status is within the uncertainty;
+    嘉峪关's (about 9 pp behind) is beyond it: no note."""
+    app = open_page(PAGE)
+    app.selectbox(key="overview_year").set_value(2018).run()
+    assert_no_error(app)
+    gansu = _uncertainty(sample_app, GANSU, 2018)
+    assert not gansu.status_beyond_uncertainty
+    captions = [caption.value for caption in app.caption]
+    assert f"±{gansu.reduction_half_width_pp:.1f} 个百分点（清单不确定性，95 %）" in captions
+    assert captions.count("进度判断在不确定性范围内") == 1  # the energy intensity has no half-width (yet)
+
+    app.selectbox(key="overview_city").set_value("620200").run()
+    assert_no_error(app)
+    jiayuguan = _uncertainty(sample_app, "620200", 2018)
+    assert jiayuguan.status_beyond_uncertainty
+    captions = [caption.value for caption in app.caption]
+    assert f"±{jiayuguan.reduction_half_width_pp:.1f} 个百分点（清单不确定性，95 %）" in captions
+    assert "进度判断在不确定性范围内" not in captions
+
+
+def test_the_uncertainty_note_in_english(sample_app):
+    app = open_page(PAGE, lang="en")
+    assert_no_error(app)
+    half_width = _uncertainty(sample_app, GANSU, 2020).reduction_half_width_pp
+    captions = [caption.value for caption in app.caption]
+    assert f"±{half_width:.1f} pp (inventory uncertainty, 95 %)" in captions
+    assert "The status is within the uncertainty" in captions
+
+
 def test_a_county_without_targets_says_so_and_points_to_its_city(sample_app):
     app = open_page(PAGE)
     app.selectbox(key="overview_city").set_value(LANZHOU).run()

@@ -1,11 +1,9 @@
 -- IPCC 2006 Vol.1 ch.3 Approach 1 (error propagation), per region and year:
 --   a row (category × sub-category × gas)  U = √(U_activity² + U_factor²)            (eq. 3.1)
 --   a category × gas, and the total        U = √Σ(U_i · x_i)² / |Σ x_i|               (eq. 3.2)
---   the trend against var('inventory_base_year'), Table 3.2: per row, type A sensitivity
---     A = (0.01·D + ΣD − (0.01·C + ΣC)) / (0.01·C + ΣC) × 100 − (ΣD − ΣC)/ΣC × 100
---     and type B sensitivity B = D / ΣC (C base-year, D year-t CO2e); the factor's error is the
---     same in both years (A × U_factor), the activity's is not (B × U_activity × √2); the trend
---     uncertainty is √Σ((A·U_factor)² + (B·U_activity·√2)²), in percentage points of the trend.
+--   the trend against var('inventory_base_year'), Table 3.2 (macro trend_uncertainty_term, C the
+--     base-year and D the year-t CO2e of a row): √Σ((A·U_factor)² + (B·U_activity·√2)²), in
+--     percentage points of the trend.
 -- Intervals are x ± |x|·U/100 (the 95 % half-width); inputs from int_uncertainty_inputs.
 with
 
@@ -95,11 +93,8 @@ trend as (
     select
         region_code,
         year,
-        sqrt(sum(
-            power(((0.01 * d_t + sum_d_t - (0.01 * c_t + sum_c_t)) / nullif(0.01 * c_t + sum_c_t, 0) * 100
-                   - (sum_d_t - sum_c_t) / nullif(sum_c_t, 0) * 100) * factor_pct, 2)
-            + power(d_t / nullif(sum_c_t, 0) * activity_pct * sqrt(2), 2)
-        ))                                                                  as trend_uncertainty_pct
+        sqrt(sum({{ trend_uncertainty_term('d_t', 'c_t', 'sum_d_t', 'sum_c_t', 'factor_pct', 'activity_pct') }}))
+                                                                            as trend_uncertainty_pct
     from trend_sums
     group by region_code, year
 ),
