@@ -126,17 +126,18 @@ natural_gas_share as (
 -- Both per 10k yuan of industrial value added at constant var('price_base_year') prices (units
 -- tce_per_10k_yuan_industry, t_co2_per_10k_yuan_industry: per 10k yuan of INDUSTRIAL value
 -- added, not of GDP).
+-- the numerators per fuel are int_intensity_numerator_rows' (the rule lives there)
 industry_energy as (
-    select region_code, year, sum(value * tce_per_unit) as industry_energy_tce
-    from flows
-    where item_code = 'final_industry'
+    select region_code, year, sum(numerator_value) as industry_energy_tce
+    from {{ ref('int_intensity_numerator_rows') }}
+    where level_indicator_code = 'industry_energy_intensity'
     group by region_code, year
 ),
 
 industry_co2 as (
-    select region_code, year, sum(co2_t) as industry_co2_t
-    from {{ ref('int_energy_combustion_emissions') }}
-    where sector_code = 'final_industry'
+    select region_code, year, sum(numerator_value) as industry_co2_t
+    from {{ ref('int_intensity_numerator_rows') }}
+    where level_indicator_code = 'industry_co2_intensity'
     group by region_code, year
 ),
 
