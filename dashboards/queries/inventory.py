@@ -52,25 +52,34 @@ ORDER BY category_code
 """
 
 
-def _sector_trend(hidden: str) -> str:
-    """One region's CO2e (t) by sector and inventory year. Params: region_code."""
+def _summary_lines(hidden: str) -> str:
+    """One region's sector and total lines of the inventory summary (marts.fct_inventory_summary: dbt
+    adds the inventory up, the page only shows it), every inventory year, each gas in t CO2e.
+    Params: region_code."""
     return f"""
 SELECT
     year,
+    row_order,
+    line_kind,
     sector,
-    sum(co2e_t) AS co2e_t,
+    includes_removals,
+    co2_t AS co2_co2e_t,
+    ch4_co2e_t,
+    n2o_co2e_t,
+    fgases_co2e_t,
+    total_co2e_t AS co2e_t,
     {hidden}
-FROM marts.fct_inventory
-WHERE region_code = ?
-GROUP BY year, sector
-ORDER BY year, sector
+FROM marts.fct_inventory_summary
+WHERE region_code = ? AND line_kind IN ('sector', 'total')
+ORDER BY year, row_order
 """
 
 
 INVENTORY_CATEGORIES_FULL = _categories(_FULL_HIDDEN)
 INVENTORY_CATEGORIES_PUBLIC = _categories(_PUBLIC_HIDDEN)
-INVENTORY_SECTOR_TREND_FULL = _sector_trend(_FULL_HIDDEN)
-INVENTORY_SECTOR_TREND_PUBLIC = _sector_trend(_PUBLIC_HIDDEN)
+# the public summary carries its own per-line flags (pub_fct_inventory_summary)
+INVENTORY_LINES_FULL = _summary_lines(_FULL_HIDDEN)
+INVENTORY_LINES_PUBLIC = _summary_lines("coalesce(suppressed, FALSE) AS suppressed, suppression_reason")
 
 # Key categories of one region-year, level and trend, in rank order, with the category names
 # (full file only: the page shows them to authorised roles). Params: region_code, year.

@@ -1,4 +1,5 @@
-"""温室气体清单 / GHG inventory: a region's inventory by sector, category and gas (marts.fct_inventory).
+"""温室气体清单 / GHG inventory: a region's inventory by sector, category and gas (marts.fct_inventory,
+its sector and total lines from marts.fct_inventory_summary: dbt adds up, the page shows).
 
 For the chosen region and year: the totals with and without LULUCF, the table by sector (CO2, CH4,
 N2O, fluorinated gases and CO2e, each in 万吨 CO₂当量) with each sector expandable into its CRT
@@ -54,26 +55,25 @@ def render() -> None:
     region = _region_name(region_code)
     schema = components.fetch(queries.INVENTORY_SCHEMA)
     public = inventory_report.frame_variant(schema, "fct_inventory")
-    if public is None:
+    public_lines = inventory_report.frame_variant(schema, "fct_inventory_summary")
+    if public is None or public_lines is None:
         st.caption(t("inventory_not_in_file"))
         return
-    trend = components.fetch(
-        queries.INVENTORY_SECTOR_TREND_PUBLIC if public else queries.INVENTORY_SECTOR_TREND_FULL, (region_code,)
-    )
-    if trend.empty:
+    lines = components.fetch(queries.INVENTORY_LINES_PUBLIC if public_lines else queries.INVENTORY_LINES_FULL, (region_code,))
+    if lines.empty:
         st.info(t("inventory_no_data", region=plain(region)))
         return
-    year = _year_selector(trend)
+    year = _year_selector(lines)
     categories = components.fetch(
         queries.INVENTORY_CATEGORIES_PUBLIC if public else queries.INVENTORY_CATEGORIES_FULL, (region_code, year)
     )
 
     st.header(t("inventory_header_table", region=plain(region), year=year))
-    _inventory_section(categories, region_code, year)
+    _inventory_section(lines, categories, region_code, year)
     _report_button(region_code, year)
 
     st.header(t("inventory_header_trend", region=plain(region)))
-    _trend_section(trend, region_code)
+    _trend_section(lines, region_code)
 
     st.header(t("inventory_header_key", region=plain(region), year=year))
     if auth.is_authorised() and inventory_report.frame_variant(schema, "fct_key_categories") is not None:
@@ -96,9 +96,9 @@ def _region_name(region_code: str) -> str:
     return region_code if match.empty else components.region_label(match.iloc[0].to_dict())
 
 
-def _year_selector(trend: pd.DataFrame) -> int:
+def _year_selector(lines: pd.DataFrame) -> int:
     """The inventory year the table shows; by default the latest."""
-    years = sorted({int(year) for year in trend["year"]})
+    years = sorted({int(year) for year in lines["year"]})
     if YEAR_KEY in st.session_state and st.session_state[YEAR_KEY] not in years:
         del st.session_state[YEAR_KEY]  # another region, or a republished warehouse, lacks that year
     return st.selectbox(t("year_select"), years, index=len(years) - 1, key=YEAR_KEY)
@@ -125,8 +125,8 @@ def _value_config() -> dict:
 # --- 1. the inventory table -----------------------------------------------------------------------
 
 
-def _inventory_section(categories: pd.DataFrame, region_code: str, year: int) -> None:
-    table = sector_table(categories)
+def _inventory_section(lines: pd.DataFrame, categories: pd.DataFrame, region_code: str, year: int) -> None:
+    table = sector_table(lines, year)
     by_sector = table.set_index("sector")
     cards = (
         ("inventory_total_without_lulucf", by_sector.loc["inventory_total_without_lulucf", "co2e_10k"]),
@@ -176,8 +176,8 @@ def _report_button(region_code: str, year: int) -> None:
 # --- 2. the trend ---------------------------------------------------------------------------------
 
 
-def _trend_section(trend: pd.DataFrame, region_code: str) -> None:
-    frame = trend_frame(trend)
+def _trend_section(lines: pd.DataFrame, region_code: str) -> None:
+    frame = trend_frame(lines)
     st.markdown(f"**{t('inventory_trend_title', unit=t('inventory_unit'))}**")
     _plotly(trend_figure(frame), key="inventory_trend")
     wide = frame.pivot_table(index="sector_name", columns="year", values="value", aggfunc="sum", sort=False).reset_index()

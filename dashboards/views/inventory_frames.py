@@ -65,34 +65,28 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def sector_sums(categories: pd.DataFrame) -> pd.DataFrame:
-    """t CO2e by sector (in SECTORS order) with suppressed = any category of it hidden."""
-    frame = categories.assign(suppressed=categories["suppressed"].fillna(False).astype(bool))
-    sums = frame.groupby("sector", sort=False)[list(GAS_COLUMNS)].sum(min_count=1)
-    hidden = frame.groupby("sector", sort=False)["suppressed"].any()
-    reasons = frame[frame["suppressed"]].groupby("sector")["suppression_reason"].first()
-    sums = sums.assign(suppressed=hidden, suppression_reason=reasons).reindex([s for s in SECTORS if s in sums.index] + [s for s in sums.index if s not in SECTORS])
-    return sums.reset_index(names="sector")
+def _line_key(row: dict) -> str:
+    """A summary line's key on the page: its sector, or the total's label key."""
+    if row["line_kind"] == "sector":
+        return str(row["sector"])
+    return "inventory_total_with_lulucf" if bool(row["includes_removals"]) else "inventory_total_without_lulucf"
 
 
-def sector_table(categories: pd.DataFrame) -> pd.DataFrame:
-    """One row per sector (LULUCF labelled as removals), then the totals without and with LULUCF."""
-    sums = sector_sums(categories)
-    rows = [
-        {**row, "name": t("inventory_sector_lulucf_removals") if row["sector"] == REMOVALS_SECTOR else sector_label(row["sector"])}
-        for row in sums.to_dict("records")
-    ]
-    for key, sectors in (("inventory_total_without_lulucf", [s for s in sums["sector"] if s != REMOVALS_SECTOR]),
-                         ("inventory_total_with_lulucf", list(sums["sector"]))):
-        part = sums[sums["sector"].isin(sectors)]
-        hidden = bool(part["suppressed"].any())
-        rows.append({
-            "sector": key, "name": t(key), "suppressed": hidden,
-            "suppression_reason": part.loc[part["suppressed"], "suppression_reason"].iloc[0] if hidden else None,
-            **{column: part[column].sum(min_count=1) for column in GAS_COLUMNS},
-        })
-    shown = _shown(pd.DataFrame(rows))
-    return shown[["sector", "name", *[f"{c[:-2]}_10k" for c in GAS_COLUMNS], "note"]]
+def _line_name(key: str) -> str:
+    if key == REMOVALS_SECTOR:
+        return t("inventory_sector_lulucf_removals")
+    return t(key) if key.startswith("inventory_total") else sector_label(key)
+
+
+def sector_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The year's sector lines (LULUCF labelled as removals), then the totals without and with LULUCF,
+    as marts.fct_inventory_summary holds them (a line containing a hidden figure is hidden there)."""
+    part = lines[lines["year"] == year].sort_values("row_order")
+    rows = [{**row, "sector": _line_key(row)} for row in part.to_dict("records")]
+    frame = pd.DataFrame(rows, columns=[*part.columns])
+    frame["name"] = [_line_name(key) for key in frame["sector"]]
+    shown = _shown(frame)
+    return shown[["sector", "name", *[f"{c[:-2]}_10k" for c in GAS_COLUMNS], "note"]].reset_index(drop=True)
 
 
 def category_table(categories: pd.DataFrame, sector: str) -> pd.DataFrame:
@@ -102,26 +96,25 @@ def category_table(categories: pd.DataFrame, sector: str) -> pd.DataFrame:
     return shown[["category_code", "name", *[f"{c[:-2]}_10k" for c in GAS_COLUMNS], "note"]].reset_index(drop=True)
 
 
-def trend_frame(trend: pd.DataFrame) -> pd.DataFrame:
-    """Long frame year, sector, sector name, value (万吨 CO₂当量; NaN where hidden)."""
-    frame = trend.copy()
+def trend_frame(lines: pd.DataFrame) -> pd.DataFrame:
+    """Long frame year, sector, sector name, value (万吨 CO₂当量; NaN where hidden) of the sector
+    lines and, as sector key inventory_total_with_lulucf, the net total."""
+    frame = lines[(lines["line_kind"] == "sector") | ((lines["line_kind"] == "total") & lines["includes_removals"].astype(bool))].copy()
+    frame["sector"] = [_line_key(row) for row in frame.to_dict("records")]
     hidden = frame["suppressed"].fillna(False).astype(bool)
     frame["value"] = (frame["co2e_t"] / PER_TEN_THOUSAND).where(~hidden)
-    frame["sector_name"] = [sector_label(sector) for sector in frame["sector"]]
-    order = {sector: index for index, sector in enumerate(SECTORS)}
-    return frame.sort_values(["year", "sector"], key=lambda s: s.map(order) if s.name == "sector" else s).reset_index(drop=True)
+    frame["sector_name"] = [_line_name(key) if key.startswith("inventory_total") else sector_label(key) for key in frame["sector"]]
+    return frame.sort_values(["year", "row_order"]).reset_index(drop=True)[["year", "sector", "sector_name", "value"]]
 
 
 def trend_figure(frame: pd.DataFrame) -> go.Figure:
-    """Stacked bars by sector (LULUCF below zero) and the net total as a line."""
+    """Stacked bars by sector (LULUCF below zero) and the net total (the mart's line) as a line."""
     figure = go.Figure()
     for sector in [s for s in SECTORS if s in set(frame["sector"])]:
         part = frame[frame["sector"] == sector]
         figure.add_bar(x=part["year"], y=part["value"], name=chart_text(sector_label(sector)), marker_color=SECTOR_COLOURS[sector])
-    net = frame.groupby("year")["value"].sum(min_count=1)
-    hidden_years = frame[frame["value"].isna()]["year"].unique()
-    net[net.index.isin(hidden_years)] = float("nan")
-    figure.add_scatter(x=net.index, y=net.values, name=chart_text(t("inventory_total_with_lulucf")), mode="lines+markers", line={"color": "black"})
+    net = frame[frame["sector"] == "inventory_total_with_lulucf"]
+    figure.add_scatter(x=net["year"], y=net["value"], name=chart_text(t("inventory_total_with_lulucf")), mode="lines+markers", line={"color": "black"})
     figure.update_layout(barmode="relative", yaxis_title=chart_text(t("inventory_unit")), xaxis={"dtick": 1}, legend={"orientation": "h"})
     return figure
 

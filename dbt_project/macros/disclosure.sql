@@ -18,8 +18,16 @@
 
 -- Two figures that should be the same one differ: one null and the other not, or both there and
 -- apart by more than float summation order (1e-9 relative). For the checks that the public
--- warehouse shows the inventory's own numbers.
+-- warehouse shows the inventory's own numbers. The arguments are parenthesised: either may be an
+-- expression (a − (b + c) is not a − b + c).
 {% macro figures_differ(a, b) -%}
-    ({{ a }} is distinct from {{ b }}
-     and not coalesce(abs({{ a }} - {{ b }}) <= 1e-9 * greatest(abs({{ a }}), abs({{ b }}), 1), false))
+    (({{ a }}) is distinct from ({{ b }})
+     and not coalesce(abs(({{ a }}) - ({{ b }})) <= 1e-9 * greatest(abs({{ a }}), abs({{ b }}), 1), false))
+{%- endmacro %}
+
+-- The method breakdown code of an enterprise process line at a region, given the code joined from
+-- int_disclosure_process_methods: a process that model has no row for counts bottom-up (the
+-- region's inventory takes the enterprises' figure), so its lines go to 'method_bottom_up'.
+{% macro disclosure_method_breakdown(joined_code) -%}
+    coalesce({{ joined_code }}, 'method_bottom_up')
 {%- endmacro %}

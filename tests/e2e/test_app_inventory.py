@@ -120,9 +120,10 @@ def test_leader_sees_no_key_category_table(sample_app):
 
 @pytest.fixture
 def public_inventory_app(sample_warehouse, tmp_path, monkeypatch):
-    """The leader's file with public versions of fct_inventory and fct_uncertainty as the public
-    file is to publish them: the same columns plus suppressed / suppression_reason, Gansu's 2015
-    bottom-up process rows hidden (NULL emissions) for fewer than 3 enterprises."""
+    """The leader's file with public versions of fct_inventory, fct_inventory_summary and
+    fct_uncertainty as the public file is to publish them: the same columns plus suppressed /
+    suppression_reason, Gansu's 2015 bottom-up process rows hidden (NULL emissions) for fewer than
+    3 enterprises, and the summary lines containing them hidden."""
     shutil.copy(sample_warehouse / "ghg_public.duckdb", tmp_path / "ghg_public.duckdb")
     with duckdb.connect(str(tmp_path / "ghg_public.duckdb")) as con:
         con.execute(f"ATTACH '{sample_warehouse / 'ghg.duckdb'}' AS full_file (READ_ONLY)")
@@ -139,6 +140,20 @@ def public_inventory_app(sample_warehouse, tmp_path, monkeypatch):
             [GANSU],
         )
         con.execute("ALTER TABLE marts.fct_inventory DROP COLUMN hide")
+        # the summary as pub_fct_inventory_summary publishes it: the lines containing the hidden
+        # process rows (industrial processes and both totals) null, with the reason
+        con.execute(
+            "CREATE TABLE marts.fct_inventory_summary AS SELECT * REPLACE ("
+            "  CASE WHEN hide THEN NULL ELSE co2_t END AS co2_t, CASE WHEN hide THEN NULL ELSE ch4_co2e_t END AS ch4_co2e_t,"
+            "  CASE WHEN hide THEN NULL ELSE n2o_co2e_t END AS n2o_co2e_t,"
+            "  CASE WHEN hide THEN NULL ELSE fgases_co2e_t END AS fgases_co2e_t,"
+            "  CASE WHEN hide THEN NULL ELSE total_co2e_t END AS total_co2e_t),"
+            "  hide AS suppressed, CASE WHEN hide THEN 'fewer_than_3_enterprises' END AS suppression_reason "
+            "FROM (SELECT *, region_code = ? AND year = 2015 AND (sector = 'ippu' OR line_kind = 'total') AS hide "
+            "      FROM full_file.marts.fct_inventory_summary)",
+            [GANSU],
+        )
+        con.execute("ALTER TABLE marts.fct_inventory_summary DROP COLUMN hide")
         con.execute("CREATE TABLE marts.fct_uncertainty AS SELECT * FROM full_file.marts.fct_uncertainty")
         hidden = con.execute("SELECT count(*) FROM marts.fct_inventory WHERE suppressed").fetchone()[0]
     assert hidden, "the sample has no bottom-up process row for Gansu 2015 to hide"

@@ -7,6 +7,10 @@
 -- and the total including it are net. The gas groups: HFCs are the gases named HFC…, SF6 itself,
 -- PFCs the perfluorocarbons (CF4, C2F6 … : C and F only); a gas of none of these (NF3) counts in
 -- 合计 only. A region-year the inventory has no row of for a line gets that line with nulls, not 0.
+-- Beside the guideline's columns, each gas group also in t CO2e (ch4_co2e_t, n2o_co2e_t and
+-- fgases_co2e_t = every gas but CO2, CH4 and N2O) so that the inventory page shows the lines as
+-- they are here, in one unit, without adding anything up itself; line_kind and sector (from the
+-- seed) say which lines are the five sectors and which the totals.
 with
 
 summary_rows as (
@@ -14,6 +18,8 @@ summary_rows as (
         row_order,
         label_zh,
         label_en,
+        line_kind,
+        nullif(trim(sector), '')                   as sector,
         string_split(trim(category_prefixes), ' ') as prefixes,
         -- LULUCF (4) is the one sector with removals (negative CO2): its line and the total that
         -- includes it are net figures
@@ -66,6 +72,10 @@ sums as (
         sum(co2e_t) filter (where gas_group = 'HFCs')       as hfcs_co2e_t,
         sum(co2e_t) filter (where gas_group = 'PFCs')       as pfcs_co2e_t,
         sum(co2e_t) filter (where gas_group = 'SF6')        as sf6_co2e_t,
+        sum(co2e_t) filter (where gas = 'CH4')              as ch4_co2e_t,
+        sum(co2e_t) filter (where gas = 'N2O')              as n2o_co2e_t,
+        sum(co2e_t) filter (where gas not in ('CO2', 'CH4', 'N2O'))
+                                                            as fgases_co2e_t,
         sum(co2e_t)                                         as total_co2e_t
     from matched
     group by region_code, year, row_order
@@ -77,6 +87,8 @@ select
     cast(summary_rows.row_order as integer)             as row_order,
     cast(summary_rows.label_zh as varchar)              as label_zh,
     cast(summary_rows.label_en as varchar)              as label_en,
+    cast(summary_rows.line_kind as varchar)             as line_kind,
+    cast(summary_rows.sector as varchar)                as sector,
     summary_rows.includes_removals                      as includes_removals,
     cast(sums.co2_t as double)                          as co2_t,
     cast(sums.ch4_t as double)                          as ch4_t,
@@ -84,6 +96,9 @@ select
     cast(sums.hfcs_co2e_t as double)                    as hfcs_co2e_t,
     cast(sums.pfcs_co2e_t as double)                    as pfcs_co2e_t,
     cast(sums.sf6_co2e_t as double)                     as sf6_co2e_t,
+    cast(sums.ch4_co2e_t as double)                     as ch4_co2e_t,
+    cast(sums.n2o_co2e_t as double)                     as n2o_co2e_t,
+    cast(sums.fgases_co2e_t as double)                  as fgases_co2e_t,
     cast(sums.total_co2e_t as double)                   as total_co2e_t
 from region_years
 cross join summary_rows

@@ -35,6 +35,8 @@ select
     row_order,
     label_zh,
     label_en,
+    line_kind,
+    sector,
     includes_removals,
     case when suppressed then null else co2_t end           as co2_t,
     case when suppressed then null else ch4_t end           as ch4_t,
@@ -42,6 +44,9 @@ select
     case when suppressed then null else hfcs_co2e_t end     as hfcs_co2e_t,
     case when suppressed then null else pfcs_co2e_t end     as pfcs_co2e_t,
     case when suppressed then null else sf6_co2e_t end      as sf6_co2e_t,
+    case when suppressed then null else ch4_co2e_t end      as ch4_co2e_t,
+    case when suppressed then null else n2o_co2e_t end      as n2o_co2e_t,
+    case when suppressed then null else fgases_co2e_t end   as fgases_co2e_t,
     case when suppressed then null else total_co2e_t end    as total_co2e_t,
     suppressed,
     suppression_reason

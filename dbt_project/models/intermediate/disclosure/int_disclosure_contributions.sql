@@ -8,7 +8,7 @@
 --   breakdown_code 'all', or at province level 'sector_<code>' / 'process_<code>'; for process_co2 at
 --                  every region also 'method_bottom_up' / 'method_top_down': the lines of the processes
 --                  whose inventory figure at that region is the enterprises' (bottom-up) or the
---                  statistics' (top-down: int_process_emissions_by_method.used_in_inventory). The first
+--                  statistics' (top-down: int_disclosure_process_methods). The first
 --                  is the enterprise part of the region's published process CO2 (the rest is statistics);
 --                  the second is never published but is all − the first, so it is protected like one.
 -- Measures:
@@ -57,10 +57,8 @@ ancestors as (
 
 -- the method the inventory counts for a process at a region (the bottom-up row exists at every
 -- region with lines of the process: int_process_emissions counts lines at each ancestor)
-bottom_up_used as (
-    select region_code, year, 'process_' || process_code as process_code, used_in_inventory
-    from {{ ref('int_process_emissions_by_method') }}
-    where method = 'bottom_up' and gas = 'CO2'
+process_methods_used as (
+    select * from {{ ref('int_disclosure_process_methods') }}
 ),
 
 own_region as (
@@ -123,12 +121,12 @@ process_breakdown as (
 process_methods as (
     select 'process_co2' as measure, l.year, l.credit_code, a.ancestor_code as region_code,
            'total' as region_scope,
-           case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+           {{ disclosure_method_breakdown('used.method_breakdown_code') }}
                                                                      as breakdown_code,
            l.co2_t, cast(null as double) as direct_co2_t, cast(null as double) as activity_value, l.is_incomplete
     from process_lines as l
     inner join ancestors as a on a.region_code = l.region_code
-    left join bottom_up_used as used
+    left join process_methods_used as used
         on used.region_code = a.ancestor_code and used.year = l.year and used.process_code = l.process_code
 ),
 

@@ -84,26 +84,24 @@ method_split as (
       -- a region whose lines are all counted one way has one part, a copy of its total
 ),
 
-bottom_up_used as (
-    select region_code, year, 'process_' || process_code as process_code, used_in_inventory
-    from {{ ref('int_process_emissions_by_method') }}
-    where method = 'bottom_up' and gas = 'CO2'
+process_methods_used as (
+    select * from {{ ref('int_disclosure_process_methods') }}
 ),
 
 -- at a province the process cells are published too: each method part is the sum of its processes
 method_processes as (
     select
         'method|' || cast(cells.year as varchar) || '|' || cells.region_code || '|'
-            || case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+            || {{ disclosure_method_breakdown('used.method_breakdown_code') }}
                                                                     as relation_id,
         cells.cell_key,
         false as is_total,
         cells.measure, cells.year, cells.region_code,
-        case when coalesce(used.used_in_inventory, true) then 'method_bottom_up' else 'method_top_down' end
+        {{ disclosure_method_breakdown('used.method_breakdown_code') }}
                                                                     as method_code
     from cells
     inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
-    left join bottom_up_used as used
+    left join process_methods_used as used
         on used.region_code = cells.region_code and used.year = cells.year and used.process_code = cells.breakdown_code
     where cells.measure = 'process_co2' and cells.region_scope = 'total' and starts_with(cells.breakdown_code, 'process_')
 ),
