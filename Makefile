@@ -60,12 +60,16 @@ dagster: setup parse
 	$(BIN)/dagster dev -m pipelines.definitions
 
 # dbt docs (every public table and column, Chinese and English) for the published warehouse,
-# into warehouse/dbt_docs/ (open index.html). Reads a copy, never the served file.
+# into warehouse/dbt_docs/index.html: one static file (--static) that opens from disk, no web
+# server. Reads a copy, never the served file; the copy keeps the file name ghg.duckdb so the
+# catalog names the database as analysts know it ("ghg"), not after a temporary file.
 docs: setup parse
 	test -f warehouse/ghg.duckdb || { echo "no published warehouse yet: run make build"; exit 2; }
-	cp warehouse/ghg.duckdb warehouse/.docs_copy.duckdb
-	cd dbt_project && GHG_DUCKDB_PATH=../warehouse/.docs_copy.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --quiet --target-path ../warehouse/dbt_docs
-	rm -f warehouse/.docs_copy.duckdb warehouse/.docs_copy.duckdb.wal
+	rm -rf warehouse/.docs_copy && mkdir -p warehouse/.docs_copy
+	cp warehouse/ghg.duckdb warehouse/.docs_copy/ghg.duckdb
+	cd dbt_project && GHG_DUCKDB_PATH=../warehouse/.docs_copy/ghg.duckdb ../$(BIN)/dbt docs generate --static --profiles-dir . --quiet --target-path ../warehouse/dbt_docs
+	mv warehouse/dbt_docs/static_index.html warehouse/dbt_docs/index.html
+	rm -rf warehouse/.docs_copy
 
 clean:
 	rm -rf warehouse/build warehouse/*.duckdb warehouse/*.duckdb.wal dbt_project/target dbt_project/logs

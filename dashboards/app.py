@@ -24,6 +24,8 @@ import streamlit as st  # noqa: E402
 from dashboards import auth, i18n  # noqa: E402
 from dashboards.i18n import t  # noqa: E402
 
+ICON_PATH = Path(__file__).with_name("assets") / "icon.png"
+
 # Not "pages/": Streamlit would treat a folder of that name beside the entry point as a legacy
 # multipage app, and a direct link (/enterprises) would run the page script without this file
 # (no navigation, no language or role switch).
@@ -115,7 +117,9 @@ def _sign_in() -> None:
 def main() -> None:
     # The language radio stores its choice under i18n.SESSION_KEY; on a rerun the new value is
     # already in session state here, so the page title is in the chosen language.
-    st.set_page_config(page_title=t("app_title"), page_icon=":material/eco:", layout="wide")
+    # The icon is a file in the repository: a Material or emoji page icon makes the browser fetch the
+    # favicon from an outside server, which fails offline (and leaks that the app is opened).
+    st.set_page_config(page_title=t("app_title"), page_icon=str(ICON_PATH), layout="wide")
     with st.sidebar:
         _language_switch()
         _identity_panel()

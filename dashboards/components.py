@@ -45,6 +45,10 @@ DELTA_COLOURS = {code: "orange" if colour == "yellow" else colour for code, colo
 # Shapes as well as colours, for readers who cannot tell green from red.
 STATUS_ICONS = {row["status_code"]: f":material/{row['icon']}:" for row in _VOCABULARY}
 CHART_STATUS_COLOURS = {row["status_code"]: row["chart_colour"] for row in _VOCABULARY}
+# A cap target's gap (expected − actual) is headroom under the even-pace path, not growth: its
+# delta reads "余量 846.8 万吨标准煤" / "超出 …" with no arrow (an ↑ beside a green figure read as
+# consumption rising). Which words: cap_delta_text.
+CAP_KIND = "cap"
 # A reduction against a level that is not positive (dbt: reduction_is_meaningful): never ranked or coloured.
 NOT_MEANINGFUL = "not_meaningful"
 
@@ -295,3 +299,9 @@ def ancestor_chain(code: str, by_code: Mapping[str, Mapping[str, object]]) -> li
     the hierarchy as dbt walks it); [code] when the code is unknown."""
     chain = by_code.get(code, {}).get("ancestor_codes")
     return [str(c) for c in chain] if chain is not None and len(chain) else [code]
+
+
+def cap_delta_text(gap: float, quantity: str) -> str:
+    """The delta of a cap target: headroom under the even-pace path when gap ≥ 0, else how far over
+    it; `quantity` is the gap's size as shown (no sign), e.g. "846.8 万吨标准煤"."""
+    return t("delta_cap_headroom" if gap >= 0 else "delta_cap_over", quantity=quantity)

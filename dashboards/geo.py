@@ -25,7 +25,9 @@ CODE_CHANGES_SEED = SEEDS_DIR / "ref_region_code_changes.csv"
 
 # Which file holds which level, and for which parent. Only Gansu (the province this deployment
 # serves first) has city and county outlines so far; other provinces get the ranking table only.
-PROVINCES_FILE = "china_provinces.geojson"
+# There is deliberately no national (province-level) outline: a map of China must follow the
+# standard-map rules (南海诸岛 inset, 审图号), and no redistributable outline that does is available
+# (dashboards/maps/README.md), so the national view is a ranking without a map.
 CITY_FILES = {"620000": "gansu_prefectures.geojson"}  # province code -> its cities' outlines
 COUNTY_FILES = {"620000": "gansu_counties.geojson"}  # province code -> its counties' outlines
 
@@ -78,11 +80,6 @@ def features(file_name: str, codes: set[str] | None = None) -> list[dict]:
     return result
 
 
-def province_features() -> list[dict]:
-    """The 34 province-level outlines of China."""
-    return features(PROVINCES_FILE)
-
-
 def city_features(province_code: str) -> list[dict]:
     """The prefecture-level outlines of a province; empty when the project has none for it."""
     file_name = CITY_FILES.get(province_code)
@@ -102,10 +99,10 @@ def county_features(city_code: str) -> list[dict]:
 
 
 def children_features(parent_code: str | None, level: str | None) -> list[dict]:
-    """Outlines of a region's direct children: None (the country) -> provinces; a province -> its
-    cities; a city -> its counties. Empty when the project has no outlines for them."""
+    """Outlines of a region's direct children: a province -> its cities; a city -> its counties.
+    Empty when the project has no outlines for them, and always for the country (no national map)."""
     if parent_code is None:
-        return province_features()
+        return []
     if level == "province":
         return city_features(parent_code)
     if level == "city":

@@ -61,6 +61,7 @@ PICK_KEY, LINKED_KEY = "enterprises_pick", "enterprises_linked"
 REGION_PICKER_KEY = "enterprises_region"
 SEARCH_MAX_CHARS = 60
 LINK_PARAM = "credit_code"  # ?credit_code=… opens that enterprise (authorised sessions only)
+CARDS_PER_ROW = 3
 
 
 # --- search criteria ----------------------------------------------------------------------------
@@ -191,9 +192,11 @@ def _summary(results: pd.DataFrame, criteria: Criteria) -> None:
         ),
         (t("enterprises_metric_penalty"), penalty, t("enterprises_metric_penalty_help")),
     ]
-    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
-        with column:
-            st.metric(label, value, help=help_text, border=True)
+    # Rows of three: five cards in a row cut the penalty range and the labels off ("2,354.7 ~ …").
+    for start in range(0, len(cards), CARDS_PER_ROW):
+        for column, (label, value, help_text) in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
+            with column:
+                st.metric(label, value, help=help_text, border=True)
     if criteria.year is None:
         st.caption(t("enterprises_summary_all_years"))
 

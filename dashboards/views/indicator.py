@@ -197,10 +197,12 @@ def _year_cards(series: pd.DataFrame, year: int, terms: Terms, uncertainty: pd.D
     columns = st.columns(3)
     with columns[0]:
         # Values and deltas render Markdown, and a unit may come from the data (display_unit_zh).
+        is_cap = terms.kind == components.CAP_KIND and not no_direction
+        delta = components.cap_delta_text(float(gap), gap_text(abs(float(gap)), terms).lstrip("+")) if is_cap else gap_text(gap, terms)  # type: ignore[arg-type]
         st.metric(
             t("indicator_card_actual", year=year), plain(target_text(row.get("actual_value"), terms)),
-            delta=plain(gap_text(gap, terms)), delta_color="gray" if is_missing(gap) else components.DELTA_COLOURS.get(status, "gray"),
-            delta_arrow="off" if no_direction else "auto", delta_description=t("metric_delta_description"),
+            delta=plain(delta), delta_color="gray" if is_missing(gap) else components.DELTA_COLOURS.get(status, "gray"),
+            delta_arrow="off" if no_direction or is_cap else "auto", delta_description=t("metric_delta_description"),
             help=t(help_key) if help_key in label_table() else None, border=True,
         )
         components.status_badge(status)

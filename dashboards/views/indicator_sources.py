@@ -17,6 +17,9 @@ from dashboards.components import PER_TEN_THOUSAND, fetch, localized
 from dashboards.i18n import code_label, is_missing, t
 from dashboards.views.indicator_format import download, header
 
+SHORT_TABLE_ROWS = 15  # up to this many rows a table is shown whole
+LONG_TABLE_HEIGHT_PX = 420  # about 12 rows, then it scrolls
+
 
 def enterprise_reports(region: str, year: int) -> None:
     """Authorised roles only (indicator.render() checks): the enterprise reports of the region and below."""
@@ -95,7 +98,12 @@ def source_files(region: str, year: int) -> None:
         "enterprises": t("indicator_col_enterprises"),
         "data_statuses": t("indicator_col_data_status"),
     }
-    st.dataframe(table, hide_index=True, placeholder=t("missing_value"), height="content", column_config={
+    # A province-year has hundreds of files: past a screenful the table scrolls inside a fixed
+    # height (the page stayed 15,000 px tall), with the count said and every row in the download.
+    long_table = len(table) > SHORT_TABLE_ROWS
+    if long_table:
+        st.caption(t("indicator_files_count", count=len(table)))
+    st.dataframe(table, hide_index=True, placeholder=t("missing_value"), height=LONG_TABLE_HEIGHT_PX if long_table else "content", column_config={
         "source_file": st.column_config.TextColumn(labels["source_file"], pinned=True),
         "used_by_inventory": st.column_config.TextColumn(labels["used_by_inventory"]),
         "report_versions": st.column_config.NumberColumn(labels["report_versions"], format="%d"),

@@ -323,14 +323,18 @@ def _card(row: Mapping[str, object], region: str, year: int, uncertainty: pd.Dat
     status = str(row["status"])
     gap = row["gap"]
     no_direction = is_missing(gap) or round(float(gap) * scale(unit, multiplier), 1) == 0  # type: ignore[arg-type]
+    delta = format_gap(gap, unit, multiplier, display)
+    is_cap = row["target_kind"] == components.CAP_KIND and not no_direction
+    if is_cap:
+        delta = components.cap_delta_text(float(gap), format_gap(abs(float(gap)), unit, multiplier, display).lstrip("+"))  # type: ignore[arg-type]
     with st.container(border=True):
         st.metric(
             label=plain(indicator_name(row)),
             # Value and delta render Markdown too, and a unit may come from the data (display_unit_zh).
             value=plain(format_value(row["actual_value"], unit, multiplier, display)),
-            delta=plain(format_gap(gap, unit, multiplier, display)),
+            delta=plain(delta),
             delta_color="gray" if is_missing(gap) else DELTA_COLOURS.get(status, "gray"),
-            delta_arrow="off" if no_direction else "auto",
+            delta_arrow="off" if no_direction or is_cap else "auto",
             delta_description=t("overview_delta_description"),
             help=t("overview_metric_help"),
         )

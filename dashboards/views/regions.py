@@ -1,8 +1,9 @@
 """地区下钻 / Regional drill-down: province → city → county.
 
 Pick a region (the shared picker, or a click on the map): the map colours its direct children by
-a metric for a year (the provinces of China when "show all provinces" is on), the ranking table
-lists them, and the residual check compares the region's own CO2 with the sum of its children.
+a metric for a year, the ranking table lists them (the provinces of China when "show all provinces"
+is on: then bars in ranking order instead of a map, because a national map must follow the
+standard-map rules, 南海诸岛 inset included, and no redistributable outline that does can be shipped), and the residual check compares the region's own CO2 with the sum of its children.
 A region without subdivisions (a county, or 嘉峪关 which has no counties) is shown among the
 regions at its level, outlined.
 
@@ -160,6 +161,23 @@ def render() -> None:
 
     table = ranking(child_rows(parent, year, plan_base_year), metric, base_year)
 
+    _map_section(table, metric, base_year, (parent, picked), by_code, (scope, year))
+
+    st.subheader(t("regions_ranking_heading", scope=plain(scope), year=year))
+    ranking_section(table, metric, base_year, parent, year)
+
+    st.subheader(t("regions_residual_heading", year=year))
+    residual_section(picked, year, by_code, children_of)
+
+
+def _map_section(
+    table: pd.DataFrame, metric: Metric, base_year: BaseYear, regions: tuple[str | None, str | None],
+    by_code: dict, where: tuple[str, int],
+) -> None:
+    """The map of the parent's children (regions = (parent, picked)); for the country a ranking
+    chart and why there is no map; captions for missing and not meaningful values."""
+    parent, picked = regions
+    scope, year = where
     st.subheader(t("regions_map_heading", scope=plain(scope), year=year))
     parent_level = None if parent is None else str(by_code[parent]["level"])
     outlines = geo.children_features(parent, parent_level)
@@ -170,7 +188,13 @@ def render() -> None:
         st.caption(t("regions_partial_data", total=len(table), missing=int(missing.sum()), year=year))
     if table["not_meaningful"].any():
         st.caption(t("regions_not_meaningful", count=int(table["not_meaningful"].sum()), year=year))
-    if outlines:
+    if parent is None:
+        # No national map: China's standard-map rules require the 南海诸岛 inset, and no
+        # redistributable outline that has it can be shipped (dashboards/maps/README.md).
+        st.info(t("regions_national_no_map"), icon=":material/map:")
+        if table["value"].notna().any():
+            st.altair_chart(ranking_chart(table, metric, base_year), width="stretch", key="regions_national_chart")
+    elif outlines:
         st.altair_chart(
             map_chart(outlines, table, metric, base_year, picked),
             width="stretch", key=MAP_KEY, on_select=_drill, selection_mode=[PICK_WITH_DATA, PICK_WITHOUT_DATA],
@@ -183,12 +207,6 @@ def render() -> None:
         )
     else:
         st.info(t("regions_no_outlines", scope=plain(scope)), icon=":material/map:")
-
-    st.subheader(t("regions_ranking_heading", scope=plain(scope), year=year))
-    ranking_section(table, metric, base_year, parent, year)
-
-    st.subheader(t("regions_residual_heading", year=year))
-    residual_section(picked, year, by_code, children_of)
 
 
 def child_rows(parent: str | None, year: int, plan_base_year: int | None) -> pd.DataFrame:
@@ -452,6 +470,30 @@ def map_chart(outlines: list[dict], table: pd.DataFrame, metric: Metric, base_ye
         .add_params(alt.selection_point(name=PICK_WITH_DATA, fields=["region_code"], on="click", clear=False))
     )
     return alt.layer(missing, coloured).project(type="mercator").properties(height=460)
+
+
+def ranking_chart(table: pd.DataFrame, metric: Metric, base_year: BaseYear) -> alt.Chart:
+    """The regions with a value as bars in ranking order (the national view, which has no map):
+    the same colours as the map, so a leader reads both views alike."""
+    label = with_unit(metric.code, base_year)
+    shown = table[table["value"].notna()][["rank", "name", "region_code", "value"]]
+    if metric.diverging:
+        largest = shown["value"].abs().max()
+        bound = float(largest) if not is_missing(largest) and largest > 0 else 1.0
+        scale = alt.Scale(scheme="redyellowgreen", domain=[-bound, bound])
+    else:
+        scale = alt.Scale(scheme="orangered")
+    return (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort=list(shown["name"]), title=None),
+            x=alt.X("value:Q", title=label),
+            color=alt.Color("value:Q", scale=scale, legend=None),
+            tooltip=[alt.Tooltip("name:N", title=t("regions_tooltip_region")), alt.Tooltip("value:Q", title=label, format=f",.{metric.decimals}f")],
+        )
+        .properties(height=max(120, 28 * len(shown)))
+    )
 
 
 def _drill() -> None:

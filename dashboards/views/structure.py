@@ -182,14 +182,20 @@ def _total_cards(row: pd.Series) -> None:
         ("co2_process_t", number_text(ten_thousand(row["co2_process_t"]))),
         ("co2_with_process_t", number_text(ten_thousand(row["co2_with_process_t"]))),
     )
+    # A net exporter's adjustment is a deduction for exported electricity, not a negative import:
+    # its card says so (the sign stays: it is subtracted from the territorial figure).
+    net = row["co2_net_electricity_import_t"]
+    exporter = not is_missing(net) and float(net) < 0
+    labels = {"co2_net_electricity_import_t": "co2_net_electricity_export_t"} if exporter else {}
     # Two rows of three: the electricity chain (territorial → adjustment → adjusted), then process
     # and the total with process; five in a row truncate the figures on a laptop screen.
     for start in (0, 3):
         for column, (field, value) in zip(st.columns(3), cards[start:start + 3]):
             with column:
+                key = labels.get(field, field)
                 st.metric(
-                    t(f"structure_card_{field}", unit=unit), value,
-                    help=t(f"structure_explain_{field}"), border=True,
+                    t(f"structure_card_{key}", unit=unit), value,
+                    help=t(f"structure_explain_{key}"), border=True,
                 )
 
 

@@ -175,6 +175,7 @@ def trend_figure(frame: pd.DataFrame, measure: str) -> go.Figure:
             marker={"color": colours[code]},
             hovertemplate=f"%{{x}}: %{{y:,.2f}} {chart_text(unit)}<extra>%{{fullData.name}}</extra>",
         ))
+    _mark_process_break(figure, shown)
     figure.update_layout(
         barmode="stack",
         xaxis={"title": {"text": chart_text(t("chart_axis_year"))}, "type": "category"},
@@ -183,3 +184,28 @@ def trend_figure(frame: pd.DataFrame, measure: str) -> go.Figure:
         margin={"l": 8, "r": 8, "t": 72, "b": 8}, height=460,
     )
     return figure
+
+
+def process_break_year(shown: pd.DataFrame) -> int | None:
+    """The first year with process emissions when earlier years of the chart have none: the series
+    changes coverage there (enterprise reports start in 2015), so the total jumps by construction."""
+    process = shown[(shown["sector_code"] == PROCESS_GROUP) & shown["value"].notna()]
+    if process.empty:
+        return None
+    first = int(process["year"].min())
+    return first if (shown["year"].astype(int) < first).any() else None
+
+
+def _mark_process_break(figure: go.Figure, shown: pd.DataFrame) -> None:
+    """A dashed line before the first year with process emissions, with a note saying why the bars
+    step up there (years are categories, so the line sits half a step before that year's bar)."""
+    first = process_break_year(shown)
+    if first is None:
+        return
+    years = sorted({int(year) for year in shown["year"]})
+    position = years.index(first) - 0.5
+    figure.add_vline(x=position, line_dash="dash", line_color="#555555")
+    figure.add_annotation(
+        x=position, y=1, yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
+        text=chart_text(t("structure_series_break_process", year=first)), font={"size": 11, "color": "#555555"},
+    )

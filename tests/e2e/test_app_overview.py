@@ -118,7 +118,9 @@ def test_gansu_2018_shows_all_17_indicators_with_their_statuses(sample_app):
     # An absolute indicator in the unit of the plan: tce shown in 万吨标准煤.
     total = row.loc["total_energy_consumption"]
     assert metrics["能源消费总量"].value == f"{total.actual_value / 1e4:.1f} 万吨标准煤"
-    assert metrics["能源消费总量"].delta == f"{total.gap / 1e4:+.1f} 万吨标准煤"
+    # A cap's gap is headroom under the path (or how far over it), never a signed "growth".
+    words = "余量" if total.gap >= 0 else "超出"
+    assert metrics["能源消费总量"].delta == f"{words} {abs(total.gap) / 1e4:.1f} 万吨标准煤"
     assert metrics["森林面积增加"].value.endswith("万公顷")
 
     table = app.dataframe[0].value

@@ -62,12 +62,13 @@ def reductions(folder, file_name: str, year: int, base_year: int, parent: str) -
 # --- the outline loader (pure functions) --------------------------------------------------------
 
 
-def test_gansu_has_14_city_outlines_and_34_provinces():
+def test_gansu_has_14_city_outlines_and_there_is_no_national_outline():
     cities = geo.city_features(GANSU)
     assert {feature["id"] for feature in cities} == GANSU_CITIES
     assert all(feature["properties"]["region_code"] == feature["id"] for feature in cities)
-    assert len(geo.province_features()) == 34
-    assert geo.children_features(None, None)[0]["id"] in {feature["id"] for feature in geo.province_features()}
+    # No national map (standard-map rules: no compliant outline with the 南海诸岛 inset ships).
+    assert geo.children_features(None, None) == []
+    assert not list(geo.MAPS_DIR.glob("china*"))
     assert geo.city_features("110000") == []  # no outlines for other provinces' cities yet
 
 
@@ -217,11 +218,11 @@ def test_ranking_is_sorted_with_missing_values_last(sample_app):
     table = app.dataframe[0].value
     assert table["region_code"].iat[0] == GANSU and table["rank"].iat[0] == 1
     assert table["value"].iloc[1:].isna().all() and table["rank"].iloc[1:].isna().all()
-    features = map_values(app)
-    assert len(features) == 34
-    assert [code for code, feature in features.items() if feature["value"] is not None] == [GANSU]
-    assert features["110000"]["value_label"] == "— 暂无数据"
     assert any("暂无数据" in caption.value and "33" in caption.value for caption in app.caption)
+    # No national map: the page says why (standard-map rules), and ranks the provinces with data as bars.
+    assert any("南海诸岛" in info.value and "标准地图" in info.value for info in app.info)
+    spec = chart_spec(app)
+    assert spec["mark"]["type"] == "bar"  # a ranking, not a map
 
 
 @pytest.mark.e2e

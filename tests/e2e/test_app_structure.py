@@ -91,7 +91,9 @@ def test_gansu_2018_totals_match_the_warehouse(sample_app):
         app = choose_year(open_page(PAGE, role=role, lang="zh"), 2018)
         shown = metric_values(app)
         assert shown["属地化石燃料燃烧排放（万吨 CO₂）"] == tenk(co2) == "16,540.31"
-        assert shown["净调入电力隐含排放（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
+        # Gansu exports electricity on balance: the card names a deduction for exports, not a negative import.
+        assert "净调入电力隐含排放（万吨 CO₂）" not in shown
+        assert shown["净调出电力隐含排放扣减（万吨 CO₂）"] == f"{adjustment / 10_000:+,.2f}" == "-1,327.53"
         assert shown["电力调整后排放（万吨 CO₂）"] == tenk(for_intensity)
         assert shown["工业生产过程排放（万吨 CO₂）"] == tenk(process)
         assert shown["属地排放合计（含工业过程，万吨 CO₂）"] == tenk(with_process)
@@ -244,7 +246,7 @@ def test_english_labels(sample_app):
     app = choose_year(open_page(PAGE, role="leader", lang="en"), 2018)
     assert app.title[0].value == "Emissions structure"
     assert "Territorial fuel combustion (10⁴ t CO₂)" in metric_values(app)
-    assert "Net electricity imports (10⁴ t CO₂)" in metric_values(app)
+    assert any(label.startswith("Deduction for net electricity exports (") for label in metric_values(app))  # Gansu exports
     figures = charts(app)
     treemap = figures["treemap"]["data"][0]
     assert {"thermal power generation", "raw coal", "Industrial processes", "All other fuels"} <= set(treemap["labels"])
