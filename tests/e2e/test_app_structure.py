@@ -261,7 +261,7 @@ def test_english_labels(sample_app):
     assert not any(CJK.search(label) for label in metric_values(app))
     assert any(md.value.startswith("In 2018 the region was a net electricity exporter") for md in app.markdown)
     wide = frame_with(app, "sector")
-    assert "Total" in set(wide["sector"]) and "rural households" in set(wide["sector"])
+    assert "Total" in set(wide["sector"]) and "Rural households" in set(wide["sector"])
 
 
 def test_co2e_measure_switches_every_chart(sample_app):
