@@ -28,6 +28,8 @@ def table() -> dict[str, dict[str, str]]:
     with TABLE_PATH.open(encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             key = row["key"]
+            if None in row:  # an unquoted comma split the text: the rest would be lost silently
+                raise ValueError(f"{TABLE_PATH.name}, line {line}: label {key!r} has more than 3 fields (quote a text with commas)")
             if key in labels:
                 raise ValueError(f"{TABLE_PATH.name}, line {line}: label {key!r} is defined twice")
             missing = [lang for lang in LANGUAGES if not row.get(lang)]

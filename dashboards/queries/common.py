@@ -7,6 +7,7 @@ REGIONS = """
 SELECT
     d.region_code,
     d.name_zh,
+    d.name_en,
     d.level,
     d.parent_code,
     d.province_code,

@@ -55,7 +55,8 @@ SELECT
     p.display_unit_zh,
     p.display_multiplier,
     p.source_kind,
-    t.source AS target_source
+    t.source AS target_source,
+    t.source_en AS target_source_en
 FROM marts.fct_target_progress AS p
 LEFT JOIN reference.ref_targets AS t
     ON t.region_code = p.region_code AND t.indicator_code = p.indicator_code AND t.plan_period = p.plan_period
@@ -75,6 +76,7 @@ INDICATOR_REGIONS = """
 SELECT
     d.region_code,
     d.name_zh,
+    d.name_en,
     d.level,
     d.region_code = ? AS is_parent,
     y.energy_consumption_tce,
@@ -157,6 +159,7 @@ SELECT
     e.credit_code,
     e.region_code,
     d.name_zh AS region_name_zh,
+    d.name_en AS region_name_en,
     e.sector_code,
     s.name_zh AS sector_name_zh,
     s.name_en AS sector_name_en,

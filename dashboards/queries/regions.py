@@ -24,7 +24,7 @@ ORDER BY y.year
 # Params: parent code ('' = the country), year, plan base year, year, year, year, year.
 REGIONS_CHILDREN = """
 WITH children AS (
-    SELECT region_code, name_zh, level
+    SELECT region_code, name_zh, name_en, level
     FROM marts.dim_region
     WHERE coalesce(parent_code, '') = ?
 ),
@@ -53,6 +53,7 @@ energy_target AS (
 SELECT
     children.region_code,
     children.name_zh,
+    children.name_en,
     children.level,
     now.co2_t,
     base.co2_t AS base_co2_t,

@@ -223,7 +223,7 @@ def results_table(results: pd.DataFrame, sector_names: dict[str, str]) -> pd.Dat
     return pd.DataFrame({
         "enterprise_name": results["enterprise_name"].to_numpy(),
         "credit_code": results["credit_code"].to_numpy(),
-        "region_name": results["region_name"].to_numpy(),
+        "region_name": [localized(row, zh="region_name_zh", en="region_name_en") for row in results.to_dict("records")],
         "sector": [sector_names.get(code, code) for code in results["sector_code"]],
         "year": results["year"].astype(int).to_numpy(),
         "co2_10kt": (results["co2_t"] / PER_TEN_THOUSAND).round(2).to_numpy(),

@@ -39,7 +39,7 @@ def enterprise_profile(code: str) -> None:
     st.caption(t(
         "enterprises_profile_caption",
         code=plain(code),
-        region=plain(row["region_name"]) if row["region_name"] else t("missing_value"),
+        region=plain(localized(row, zh="region_name_zh", en="region_name_en") or t("missing_value")),
         sector=plain(localized(row, zh="sector_name_zh", en="sector_name_en", fallback="sector_code")),
         ets=t("enterprises_in_ets_yes" if row["in_ets"] else "enterprises_in_ets_no"),
     ))

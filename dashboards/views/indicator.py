@@ -232,8 +232,8 @@ def _target_facts(first: Mapping[str, object], terms: Terms) -> None:
         comparison=code_text("comparison", first.get("comparison")),
         target=plain(target_text(first.get("target_value"), terms)),
     ))
-    source = first.get("target_source")
-    st.caption(t("indicator_target_source", source=plain(t("missing_value") if is_missing(source) else source)))
+    source = localized(first, zh="target_source", en="target_source_en")
+    st.caption(t("indicator_target_source", source=plain(source or t("missing_value"))))
 
 
 def _progress(series: pd.DataFrame, year: int, terms: Terms, indicator: str) -> None:

@@ -31,7 +31,7 @@ def enterprise_reports(region: str, year: int) -> None:
     table = pd.DataFrame({
         "enterprise": reports["enterprise_name"].to_numpy(),
         "credit_code": reports["credit_code"].to_numpy(),
-        "region": reports["region_name_zh"].where(reports["region_name_zh"].notna(), reports["region_code"]).to_numpy(),
+        "region": [localized(row, zh="region_name_zh", en="region_name_en", fallback="region_code") for row in reports.to_dict("records")],
         "sector": [localized(row, zh="sector_name_zh", en="sector_name_en", fallback="sector_code") for row in reports.to_dict("records")],
         "co2": reports["co2_t"].to_numpy(),
         "co2_process": reports["co2_process_t"].to_numpy(),

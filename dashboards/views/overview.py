@@ -206,7 +206,7 @@ def format_value(value: object, unit: object, multiplier: object = None, display
     if unit == "fraction":
         return percent(value)
     shown = float(value) * scale(unit, multiplier)  # type: ignore[arg-type]
-    return t("overview_fmt_quantity", value=f"{shown:.1f}", unit=unit_label(unit, display_unit_zh))
+    return t("overview_fmt_quantity", value=f"{shown:.1f}", unit=_quantity_unit(unit, display_unit_zh))
 
 
 def format_gap(gap: object, unit: object, multiplier: object = None, display_unit_zh: object = None) -> str:
@@ -217,7 +217,14 @@ def format_gap(gap: object, unit: object, multiplier: object = None, display_uni
         return percentage_points(gap)
     shown = round(float(gap) * scale(unit, multiplier), 1)  # type: ignore[arg-type]
     # A gap that rounds to zero is unsigned: "-0.0" would read as behind, "+0.0" as ahead.
-    return t("overview_fmt_quantity", value="0.0" if shown == 0 else f"{shown:+.1f}", unit=unit_label(unit, display_unit_zh))
+    return t("overview_fmt_quantity", value="0.0" if shown == 0 else f"{shown:+.1f}", unit=_quantity_unit(unit, display_unit_zh))
+
+
+def _quantity_unit(unit: object, display_unit_zh: object) -> str:
+    """The unit after a number: a unit that starts with its own number (English "10,000 tce") gets
+    a "×", so that "7,523.0 × 10,000 tce" never reads as two numbers side by side."""
+    label = unit_label(unit, display_unit_zh)
+    return f"× {label}" if label[:1].isdigit() else label
 
 
 # --- the year's cards, summary and table ------------------------------------------------------

@@ -420,8 +420,11 @@ def map_features(outlines: list[dict], table: pd.DataFrame, metric: Metric, pick
             label = t("regions_tooltip_missing") if missing else f"{float(value):,.{metric.decimals}f}"
         result.append({
             **outline,
+            # The outline file's own name (Chinese) stays out of what the browser receives.
+            "properties": {"region_code": code},
             "region_code": code,
-            "name": row.get("name") or outline["properties"]["name"],
+            # An outline the warehouse does not list keeps the file's (Chinese) name in Chinese only.
+            "name": row.get("name") or (outline["properties"]["name"] if current_language() == "zh" else code),
             "value": None if missing else float(value),
             "value_label": label,
             "picked": code == picked,

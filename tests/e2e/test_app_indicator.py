@@ -278,16 +278,16 @@ def test_missing_actuals_are_dashes_not_zero(sample_app):
 
 def test_english(sample_app):
     app = at_year(open_page(PAGE, role="officer", lang="en"), 2018)
-    assert app.header[0].value == "甘肃省: reduction in CO2 per unit of GDP"
+    assert app.header[0].value == "Gansu: Reduction in CO2 per unit of GDP"
     assert app.selectbox(key="indicator_year").label == "Year"
     assert [h.value for h in app.subheader][:3] == ["Actual progress against the even-pace path", "Subordinate regions", "By sector and by fuel"]
     sectors = frame_with(app, "sector_code").set_index("sector_code")
     assert sectors.at["final_industry", "name"] == "Industry"
-    assert frame_with(app, "fuel_code").set_index("fuel_code").at["raw_coal", "name"] == "raw coal"
+    assert frame_with(app, "fuel_code").set_index("fuel_code").at["raw_coal", "name"] == "Raw coal"
     assert list(frame_with(app, "annual")["status"]) == ["behind pace"] * 4 + ["on track"]
     assert "Download CSV" in [button.label for button in app.download_button]
     text = all_text(app)
-    assert "10k t CO₂" in text and "t CO₂ per 10k yuan" in text
+    assert "10,000 t CO₂" in text and "t CO₂ per 10,000 yuan" in text
 
 
 def test_the_co2_intensity_reduction_shows_its_uncertainty(sample_app):

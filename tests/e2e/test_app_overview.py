@@ -185,7 +185,7 @@ def test_switching_to_english_changes_labels(sample_app):
     assert words <= {"on track", "behind pace", "worse than base year", "missed", "not meaningful", "no data"}
     assert "missed" in words  # 2020 is the target year: the natural-gas share target was missed
     assert en.selectbox(key="overview_year").label == "Year"
-    assert {metric.value.split(" ", 1)[1] for metric in en.metric if not metric.value.endswith("%")} == {"10k tce", "10k ha", "10k m³"}
+    assert {metric.value.split(" ", 1)[1] for metric in en.metric if not metric.value.endswith("%")} == {"× 10,000 tce", "× 10,000 ha", "× 10,000 m³"}
     assert [button.label for button in en.download_button][:2] == ["Download CSV", "Download Excel"]
     assert en.dataframe[0].value["category"].iloc[0] == "Overall"
 

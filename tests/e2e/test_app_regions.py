@@ -257,7 +257,7 @@ def test_english_labels(sample_app):
     app = open_page(PAGE, lang="en")
     assert_no_error(app)
     assert app.title[0].value == "Regional drill-down: province → city → county"
-    assert app.subheader[0].value == "Cities (prefectures) of 甘肃省, 2020"
+    assert app.subheader[0].value == "Cities (prefectures) of Gansu, 2020"
     headers = {column: spec.get("label") for column, spec in json.loads(app.dataframe[0].proto.columns).items()}
     assert headers["value"] == "Reduction in CO₂ per unit of GDP (% vs 2015), 2020"
     assert headers["level_year"] == "CO₂ per unit of GDP (t CO₂ per 10,000 yuan), 2020"

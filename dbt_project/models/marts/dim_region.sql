@@ -9,6 +9,7 @@ regions as (
 select
     region_code,
     name_zh,
+    name_en,
     level,
     division_type,
     parent_code,

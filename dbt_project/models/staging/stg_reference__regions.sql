@@ -10,6 +10,7 @@ renamed as (
     select
         adcode                                                          as region_code,
         name                                                            as name_zh,
+        name_en,
         case level when 'prefecture' then 'city' else level end         as level,
         division_type,
         parent_adcode                                                   as parent_code,
@@ -34,6 +35,7 @@ with_city as (
 select
     region_code,
     name_zh,
+    name_en,
     level,
     division_type,
     parent_code,
