@@ -81,9 +81,14 @@ def _switch(label: str, options: tuple[str, ...], session_key: str, format_func)
     """A sidebar radio whose choice lives in a plain session key (i18n.SESSION_KEY, auth.ROLE_KEY):
     a plain key outlives the widget, so pages and tests read one stable value."""
     current = st.session_state.get(session_key, options[0])
+    widget_key = f"{session_key}_switch"
+    # The widget's value is set through its key before it is drawn, not with index=: the role
+    # switch's label changes with the language, which makes it a new widget in the browser, and a
+    # new widget drawn with index= came back as the first option (switching to English made an
+    # officer a leader). A value under the key holds whatever the widget's identity.
+    st.session_state[widget_key] = current if current in options else options[0]
     st.radio(
-        label, options, index=options.index(current) if current in options else 0,
-        key=f"{session_key}_switch", on_change=_remember, args=(f"{session_key}_switch", session_key),
+        label, options, key=widget_key, on_change=_remember, args=(widget_key, session_key),
         format_func=format_func, horizontal=True,
     )
 

@@ -305,3 +305,12 @@ def cap_delta_text(gap: float, quantity: str) -> str:
     """The delta of a cap target: headroom under the even-pace path when gap ≥ 0, else how far over
     it; `quantity` is the gap's size as shown (no sign), e.g. "846.8 万吨标准煤"."""
     return t("delta_cap_headroom" if gap >= 0 else "delta_cap_over", quantity=quantity)
+
+
+def card(label: str, value: str, *, help: str | None = None, **metric: object) -> None:
+    """A bordered card whose label wraps: Streamlit cuts a metric's own label off at one line
+    ("总量（不含土地利用变化…"), so the label is a bold Markdown line above the figure, and the metric
+    keeps it, collapsed, for screen readers and tests. `label` is Markdown: pass data through plain()."""
+    with st.container(border=True):
+        st.markdown(f"**{label}**", help=help)
+        st.metric(label, value, label_visibility="collapsed", **metric)  # type: ignore[arg-type]

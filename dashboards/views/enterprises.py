@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboards import auth, queries
+from dashboards import auth, components, queries
 from dashboards.components import (
     PER_TEN_THOUSAND,
     downloads,
@@ -196,7 +196,7 @@ def _summary(results: pd.DataFrame, criteria: Criteria) -> None:
     for start in range(0, len(cards), CARDS_PER_ROW):
         for column, (label, value, help_text) in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
             with column:
-                st.metric(label, value, help=help_text, border=True)
+                components.card(label, value, help=help_text)
     if criteria.year is None:
         st.caption(t("enterprises_summary_all_years"))
 

@@ -199,23 +199,22 @@ def _year_cards(series: pd.DataFrame, year: int, terms: Terms, uncertainty: pd.D
         # Values and deltas render Markdown, and a unit may come from the data (display_unit_zh).
         is_cap = terms.kind == components.CAP_KIND and not no_direction
         delta = components.cap_delta_text(float(gap), gap_text(abs(float(gap)), terms).lstrip("+")) if is_cap else gap_text(gap, terms)  # type: ignore[arg-type]
-        st.metric(
+        components.card(
             t("indicator_card_actual", year=year), plain(target_text(row.get("actual_value"), terms)),
             delta=plain(delta), delta_color="gray" if is_missing(gap) else components.DELTA_COLOURS.get(status, "gray"),
             delta_arrow="off" if no_direction or is_cap else "auto", delta_description=t("metric_delta_description"),
-            help=t(help_key) if help_key in label_table() else None, border=True,
+            help=t(help_key) if help_key in label_table() else None,
         )
         components.status_badge(status)
         target_uncertainty.caption(uncertainty, indicator, year)
     with columns[1]:
-        st.metric(t("indicator_card_expected", year=year), plain(target_text(row.get("expected_value"), terms)), border=True,
-                  help=t("indicator_gap_help"))
+        components.card(t("indicator_card_expected", year=year), plain(target_text(row.get("expected_value"), terms)),
+                        help=t("indicator_gap_help"))
     with columns[2]:
         digits = 3 if terms.level_scale == 1.0 else terms.digits
         value = row.get("current_value")
-        st.metric(t("indicator_card_level", year=year, unit=plain(terms.level_unit)),
-                  t("missing_value") if is_missing(value) else f"{float(value) * terms.level_scale:,.{digits}f}",  # type: ignore[arg-type]
-                  border=True)
+        components.card(t("indicator_card_level", year=year, unit=plain(terms.level_unit)),
+                        t("missing_value") if is_missing(value) else f"{float(value) * terms.level_scale:,.{digits}f}")  # type: ignore[arg-type]
 
 
 def _target_facts(first: Mapping[str, object], terms: Terms) -> None:

@@ -135,7 +135,7 @@ def _inventory_section(lines: pd.DataFrame, categories: pd.DataFrame, region_cod
     )
     for column, (key, value) in zip(st.columns(3), cards):
         with column:
-            st.metric(t("inventory_card", name=t(key)), _number(value), border=True)
+            components.card(t("inventory_card", name=t(key)), _number(value))
     gwp = ", ".join(sorted({str(value) for value in categories["gwp_set"].dropna()}))
     st.caption(t("inventory_table_caption", gwp_set=plain(gwp or t("missing_value"))))
     if table["note"].astype(bool).any():

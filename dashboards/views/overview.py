@@ -325,25 +325,45 @@ def _card_grid(cards: pd.DataFrame, region: str, year: int, uncertainty: pd.Data
                     _card(row, region, year, uncertainty)
 
 
+def card_figures(row: Mapping[str, object]) -> tuple[str, str, str]:
+    """The card's label, value and delta as shown. A quantity's unit goes into the label, so value
+    and delta stay short enough for a card in a row of three ("8,104.2" under "能源消费总量（万吨标准煤）"
+    rather than "8104.2 万吨标准煤" cut off as "8104.2 万吨标准…"); ratios keep their "%" / "个百分点".
+    A cap's delta is the headroom under its path (components.cap_delta_text)."""
+    unit, multiplier, display = row["unit"], row["display_multiplier"], row["display_unit_zh"]
+    name = indicator_name(row)
+    gap = row["gap"]
+    if unit == "fraction":
+        return name, format_value(row["actual_value"], unit), format_gap(gap, unit)
+    label = t("overview_card_label_with_unit", name=name, unit=unit_label(unit, display))
+    actual = row["actual_value"]
+    factor = scale(unit, multiplier)
+    value = t("missing_value") if is_missing(actual) else f"{float(actual) * factor:,.1f}"  # type: ignore[arg-type]
+    if is_missing(gap):
+        return label, value, t("missing_value")
+    shown = round(float(gap) * factor, 1)  # type: ignore[arg-type]
+    if row["target_kind"] == components.CAP_KIND and shown != 0:
+        return label, value, components.cap_delta_text(shown, f"{abs(shown):,.1f}")
+    # A gap that rounds to zero is unsigned: "-0.0" would read as behind, "+0.0" as ahead.
+    return label, value, "0.0" if shown == 0 else f"{shown:+,.1f}"
+
+
 def _card(row: Mapping[str, object], region: str, year: int, uncertainty: pd.DataFrame) -> None:
     unit, multiplier, display = row["unit"], row["display_multiplier"], row["display_unit_zh"]
     status = str(row["status"])
     gap = row["gap"]
     no_direction = is_missing(gap) or round(float(gap) * scale(unit, multiplier), 1) == 0  # type: ignore[arg-type]
-    delta = format_gap(gap, unit, multiplier, display)
-    is_cap = row["target_kind"] == components.CAP_KIND and not no_direction
-    if is_cap:
-        delta = components.cap_delta_text(float(gap), format_gap(abs(float(gap)), unit, multiplier, display).lstrip("+"))  # type: ignore[arg-type]
+    is_cap = row["target_kind"] == components.CAP_KIND
+    label, value, delta = card_figures(row)
     with st.container(border=True):
+        # The label (a wrapping line above the figure: components.card) and the figure; value and
+        # delta render Markdown too, and a unit may come from the data (display_unit_zh).
+        st.markdown(f"**{plain(label)}**", help=t("overview_metric_help"))
         st.metric(
-            label=plain(indicator_name(row)),
-            # Value and delta render Markdown too, and a unit may come from the data (display_unit_zh).
-            value=plain(format_value(row["actual_value"], unit, multiplier, display)),
-            delta=plain(delta),
+            label=plain(indicator_name(row)), value=plain(value), delta=plain(delta),
             delta_color="gray" if is_missing(gap) else DELTA_COLOURS.get(status, "gray"),
             delta_arrow="off" if no_direction or is_cap else "auto",
-            delta_description=t("overview_delta_description"),
-            help=t("overview_metric_help"),
+            delta_description=t("overview_delta_description"), label_visibility="collapsed",
         )
         components.status_badge(status)
         target_uncertainty.caption(uncertainty, str(row["indicator_code"]), year)

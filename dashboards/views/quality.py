@@ -228,10 +228,7 @@ def _freshness(last: pd.Series | None, published_run_time: dt.datetime | None) -
     # The age is the one number here; the times go beside it as text, where a full date fits.
     age_column, times_column = st.columns([1, 2])
     with age_column:
-        st.metric(
-            t("quality_data_age"), t("missing_value") if age is None else f"{age:.1f}",
-            help=t("quality_data_age_help"), border=True,
-        )
+        components.card(t("quality_data_age"), t("missing_value") if age is None else f"{age:.1f}", help=t("quality_data_age_help"))
         st.badge(
             t(f"quality_fresh_{status}"), color=components.BADGE_COLOURS[status], icon=components.STATUS_ICONS[status],
         )
@@ -269,7 +266,7 @@ def _last_build(last: pd.Series, detail: pd.DataFrame, authorised: bool) -> None
     for row in (cards[:3], cards[3:]):
         for column, (label, value, help_text) in zip(st.columns(3), row):
             with column:
-                st.metric(t(label), _count(value), help=help_text, border=True)
+                components.card(t(label), _count(value), help=help_text)
 
     checks = detail[detail["kind"] == "check"]
     failed = checks[checks["passed"].fillna(False).eq(False)]

@@ -376,7 +376,7 @@ def residual_section(picked: str | None, year: int, by_code: dict, children_of: 
     ]
     for column, (label, figure) in zip(st.columns(len(cards)), cards):
         with column:
-            st.metric(plain(label), figure, border=True)  # a label renders Markdown; the name is data
+            components.card(plain(label), figure)  # a label renders Markdown; the name is data
 
     if is_missing(own):
         st.caption(t("regions_residual_no_own_data", region=plain(name), year=year))

@@ -193,10 +193,7 @@ def _total_cards(row: pd.Series) -> None:
         for column, (field, value) in zip(st.columns(3), cards[start:start + 3]):
             with column:
                 key = labels.get(field, field)
-                st.metric(
-                    t(f"structure_card_{key}", unit=unit), value,
-                    help=t(f"structure_explain_{key}"), border=True,
-                )
+                components.card(t(f"structure_card_{key}", unit=unit), value, help=t(f"structure_explain_{key}"))
 
 
 def _agrees(left: object, right: object) -> bool:

@@ -117,11 +117,13 @@ def test_gansu_2018_shows_all_17_indicators_with_their_statuses(sample_app):
     assert metrics[ENERGY_ZH].delta == f"{energy.gap * 100:+.1f} 个百分点"
     # An absolute indicator in the unit of the plan: tce shown in 万吨标准煤.
     total = row.loc["total_energy_consumption"]
-    assert metrics["能源消费总量"].value == f"{total.actual_value / 1e4:.1f} 万吨标准煤"
+    # The unit is in the card's label (a wrapping line above it), so the figure itself stays short.
+    assert metrics["能源消费总量"].value == f"{total.actual_value / 1e4:,.1f}"
+    assert "**能源消费总量（万吨标准煤）**" in [md.value for md in app.markdown]
     # A cap's gap is headroom under the path (or how far over it), never a signed "growth".
     words = "余量" if total.gap >= 0 else "超出"
-    assert metrics["能源消费总量"].delta == f"{words} {abs(total.gap) / 1e4:.1f} 万吨标准煤"
-    assert metrics["森林面积增加"].value.endswith("万公顷")
+    assert metrics["能源消费总量"].delta == f"{words} {abs(total.gap) / 1e4:,.1f}"
+    assert "**森林面积增加（万公顷）**" in [md.value for md in app.markdown]
 
     table = app.dataframe[0].value
     assert list(table["status"]) == [STATUS_ZH[status_of[name]] for name in table["indicator"]]
@@ -185,7 +187,8 @@ def test_switching_to_english_changes_labels(sample_app):
     assert words <= {"on track", "behind pace", "worse than base year", "missed", "not meaningful", "no data"}
     assert "missed" in words  # 2020 is the target year: the natural-gas share target was missed
     assert en.selectbox(key="overview_year").label == "Year"
-    assert {metric.value.split(" ", 1)[1] for metric in en.metric if not metric.value.endswith("%")} == {"× 10,000 tce", "× 10,000 ha", "× 10,000 m³"}
+    labels = [md.value for md in en.markdown]
+    assert {"**Total energy consumption (10,000 tce)**", "**Forest area increase (10,000 ha)**"} <= set(labels), labels
     assert [button.label for button in en.download_button][:2] == ["Download CSV", "Download Excel"]
     assert en.dataframe[0].value["category"].iloc[0] == "Overall"
 

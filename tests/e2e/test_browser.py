@@ -1,10 +1,13 @@
 """The dashboard in a real browser: Debian's chromium driven by playwright.
 
 The app is started with `streamlit run` against one nightly build of the bundled sample, in its
-local demo mode. For each role the test clicks through every page of the navigation (one browser
-session, as a user would, so the role chosen in the sidebar holds), waits for the script run to
-finish, checks that no exception or error box is shown and that no JavaScript dialog opened, and
-saves a screenshot per page under tests/output/browser/. The sample holds an enterprise named
+local demo mode. For each role and language the test clicks through every page of the navigation
+(one browser session, as a user would, so the role and language chosen in the sidebar hold), waits
+for the script run to finish, checks that no exception or error box is shown, that no JavaScript
+dialog opened, that no card's label or value is cut off (an ellipsis drawn by CSS: the text is wider
+than its box), and that the browser asked nothing of any host but the app's own (no outside fonts,
+icons or tiles: the app must work offline and must not tell anyone it is being opened), and saves a
+screenshot per page under tests/output/browser/ (role-language-page.png). The sample holds an enterprise named
 `<script>alert(1)</script>某化工厂`: officers must see that name as text, and nobody gets a dialog.
 
 Needs /usr/bin/chromium (`make test` installs Debian's chromium when it is missing).
@@ -90,19 +93,47 @@ def browser():
         instance.close()
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+# Card texts (Streamlit's metric label and value) cut off by CSS: wider than their box.
+TRUNCATED_CARDS_JS = """
+() => [...document.querySelectorAll("[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'], [data-testid='stMetricValue'] *, [data-testid='stMetricDelta'] *")]
+    .filter(element => element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1
+            && getComputedStyle(element).textOverflow === "ellipsis")
+    .map(element => element.innerText)
+"""
+
+
 class Session:
-    """One browser tab = one Streamlit session; records every dialog the page tries to open."""
+    """One browser tab = one Streamlit session; records every dialog the page tries to open and
+    every request that leaves the app's host."""
 
     def __init__(self, browser, url: str) -> None:
         self.page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         self.dialogs: list[str] = []
+        self.outside: list[str] = []
         self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
         self.page.goto(url)
         self.settle()
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+    def _request(self, request) -> None:
+        parsed = urlparse(request.url)
+        if parsed.scheme not in LOCAL_SCHEMES and parsed.hostname not in LOCAL_HOSTS:
+            self.outside.append(request.url)
+
+    def choose_language(self, lang: str) -> None:
+        if lang == "zh":
+            return
+        self.page.locator("[data-testid='stSidebar'] [data-testid='stRadioOption']", has_text="English").click()
+        self.settle()
+
+    def truncated_cards(self) -> list[str]:
+        return self.page.evaluate(TRUNCATED_CARDS_JS)
 
     def settle(self) -> None:
         """Wait until the app is connected and its script run has finished (twice, a short while
@@ -149,12 +180,12 @@ def _screenshot(session: Session, name: str) -> Path:
     return path
 
 
-# Officers and analysts are authorised alike (dashboards/auth.py): the browser opens the pages as
-# a leader and as an officer; AppTest renders every page in all three roles (tests/e2e/test_app_*).
-@pytest.mark.parametrize("role", ["leader", "officer"])
-def test_every_page_opens_without_error(server, browser, role):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("role", ["leader", "officer", "analyst"])
+def test_every_page_opens_without_error(server, browser, role, lang):
     session = Session(browser, server)
-    session.choose_role(role)
+    session.choose_role(role)  # the role labels are Chinese until the language is switched
+    session.choose_language(lang)
     paths = session.nav_paths()
     expected = {"", "indicator", "regions", "structure", "inventory", "market", "quality"}  # "" = the default page (overview)
     if role != "leader":
@@ -162,11 +193,13 @@ def test_every_page_opens_without_error(server, browser, role):
     assert set(paths) == expected
     for path in paths:
         session.open(path or "")
-        shot = _screenshot(session, f"{role}-{path or 'overview'}")
+        shot = _screenshot(session, f"{role}-{lang}-{path or 'overview'}")
         assert shot.stat().st_size > 10_000, f"{shot} looks blank"
-        assert session.problems() == [], (role, path)
+        assert session.problems() == [], (role, lang, path)
         # Every page has a title; a page that stopped early (e.g. on a missing table) has none.
-        assert session.page.locator("h1").count() >= 1, (role, path)
+        assert session.page.locator("h1").count() >= 1, (role, lang, path)
+        assert session.truncated_cards() == [], (role, lang, path)
+    assert session.outside == [], f"requests that left the app's host: {session.outside[:5]}"
     session.page.close()
 
 
