@@ -1,12 +1,19 @@
 """Map outlines for the choropleths: the GeoJSON files in dashboards/maps/, with codes brought up to date.
 
-The outlines are display-only (coordinates rounded to 0.001°) and offline: the regions page draws
-them with altair's geoshape, never with map tiles. Feature `id` is the GB/T 2260 adcode.
+What ships (dashboards/maps/README.md: origin, licence, vintage, coverage): for every province of
+the mainland except 海南, cities/<province>.geojson with its direct children (prefecture-level
+units, the county-level units directly under it such as 湖北's 仙桃, and a municipality's
+districts) and counties/<province>.geojson with the counties of all its prefectures. No file for
+海南 (its map would have to show 三沙 and the 南海诸岛 inset), 台湾, 香港 or 澳门 (no
+subdivisions), and no national outline at all (the standard-map rules).
 
-The county file is of about 2017 vintage: it still has 620824 华亭县, which became 620881 华亭市
-in 2018, while the warehouse uses today's codes. The renaming is not typed again here: it is read
-from the dbt seed ref_region_code_changes.csv (pipelines.paths.SEEDS_DIR), the one place the
-project keeps code changes, so a new change listed there reaches the map too.
+The outlines are display-only (thinned and rounded to 0.01°, about 1 km) and offline: the regions
+page draws them with altair's geoshape, never with map tiles. Feature `id` is the GB/T 2260 adcode.
+
+The outlines are of about 2017 vintage (华亭县 620824 is 华亭市 620881 since 2018), while the
+warehouse uses 2024 codes. The renamings are not typed again here: they are read from the dbt seed
+ref_region_code_changes.csv (pipelines.paths.SEEDS_DIR), the one place the project keeps code
+changes, so a new change listed there reaches the map too.
 
 Pure functions (no Streamlit): the page and the unit tests call the same code.
 """
@@ -23,13 +30,12 @@ from pipelines.paths import SEEDS_DIR
 MAPS_DIR = Path(__file__).with_name("maps")
 CODE_CHANGES_SEED = SEEDS_DIR / "ref_region_code_changes.csv"
 
-# Which file holds which level, and for which parent. Only Gansu (the province this deployment
-# serves first) has city and county outlines so far; other provinces get the ranking table only.
-# There is deliberately no national (province-level) outline: a map of China must follow the
-# standard-map rules (南海诸岛 inset, 审图号), and no redistributable outline that does is available
-# (dashboards/maps/README.md), so the national view is a ranking without a map.
-CITY_FILES = {"620000": "gansu_prefectures.geojson"}  # province code -> its cities' outlines
-COUNTY_FILES = {"620000": "gansu_counties.geojson"}  # province code -> its counties' outlines
+# The two layouts: cities/<province>.geojson (a province's direct children), counties/<province>.geojson
+# (the counties of its prefectures). A province without a file gets the ranking table only.
+CITIES, COUNTIES = "cities", "counties"
+# Provinces that deliberately have no map, with why (an i18n key the page shows): a map of 海南
+# must show 三沙's islands with the 南海诸岛 inset, which no redistributable outline has.
+NO_MAP_REASONS = {"460000": "regions_province_no_map_islands"}
 
 
 @cache
@@ -80,22 +86,42 @@ def features(file_name: str, codes: set[str] | None = None) -> list[dict]:
     return result
 
 
+def outline_file(kind: str, province_code: str) -> str | None:
+    """The file of one kind (CITIES or COUNTIES) for a province, relative to MAPS_DIR; None when none ships."""
+    name = f"{kind}/{province_code}.geojson"
+    return name if _shipped(name) else None
+
+
+@cache
+def _shipped(name: str) -> bool:
+    return (MAPS_DIR / name).is_file()
+
+
 def city_features(province_code: str) -> list[dict]:
-    """The prefecture-level outlines of a province; empty when the project has none for it."""
-    file_name = CITY_FILES.get(province_code)
+    """The outlines of a province's direct children; empty when the project has none for it."""
+    file_name = outline_file(CITIES, province_code)
     return features(file_name) if file_name else []
 
 
 def county_features(city_code: str) -> list[dict]:
-    """The county-level outlines of a prefecture-level city (by the first four digits of the adcode).
+    """The county-level outlines of a prefecture-level city: those in its province's county file
+    whose current code starts with the city's four digits (公主岭 220184, moved to 长春 in 2020,
+    is found under 长春 through its code change).
 
     A city without counties (嘉峪关 620200) is drawn as a whole in the county file under its own
     code; it is not a county of itself, so it is left out here.
     """
-    file_name = COUNTY_FILES.get(city_code[:2] + "0000")
+    file_name = outline_file(COUNTIES, city_code[:2] + "0000")
     if not file_name:
         return []
     return [feature for feature in features(file_name) if feature["id"][:4] == city_code[:4] and feature["id"] != city_code]
+
+
+def no_map_reason(region_code: str | None) -> str | None:
+    """The i18n key saying why a region's children have no map by design (all of 海南's), else None."""
+    if region_code is None:
+        return None
+    return NO_MAP_REASONS.get(region_code[:2] + "0000")
 
 
 def children_features(parent_code: str | None, level: str | None) -> list[dict]:

@@ -205,6 +205,9 @@ def _map_section(
             chart_data.rename(columns={"region_code": t("regions_col_code"), "name": t("regions_col_region"), "value": with_unit(metric.code, base_year)}),
             f"regions_map_{parent or 'china'}_{metric.code}_{year}", "regions_map_download",
         )
+    elif (reason := geo.no_map_reason(parent)) is not None:
+        # By design (the standard-map rules), not for want of an outline file: the page says so.
+        st.info(t(reason), icon=":material/map:")
     else:
         st.info(t("regions_no_outlines", scope=plain(scope)), icon=":material/map:")
 

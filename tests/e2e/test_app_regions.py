@@ -25,6 +25,7 @@ LINXIA, GANNAN, JIUQUAN, GUAZHOU, DUNHUANG = "622900", "623000", "620900", "6209
 STATUS_WORDS_ZH = {"进度正常", "进度滞后", "差于基年", "未完成", "不适用", "暂无数据"}
 STATUS_WORDS_EN = {"on track", "behind pace", "worse than base year", "missed", "not meaningful", "no data"}
 HUATING_OLD, HUATING = "620824", "620881"
+SICHUAN, HAINAN = "510000", "460000"
 GANSU_CITIES = {
     "620100", "620200", "620300", "620400", "620500", "620600", "620700",
     "620800", "620900", "621000", "621100", "621200", "622900", "623000",
@@ -68,8 +69,12 @@ def test_gansu_has_14_city_outlines_and_there_is_no_national_outline():
     assert all(feature["properties"]["region_code"] == feature["id"] for feature in cities)
     # No national map (standard-map rules: no compliant outline with the 南海诸岛 inset ships).
     assert geo.children_features(None, None) == []
-    assert not list(geo.MAPS_DIR.glob("china*"))
-    assert geo.city_features("110000") == []  # no outlines for other provinces' cities yet
+    assert not list(geo.MAPS_DIR.rglob("china*"))
+    assert not (geo.MAPS_DIR / "cities" / "100000.geojson").exists()
+    # 海南 has no map by design (三沙, the 南海诸岛 inset), and the page can say why.
+    assert geo.city_features(HAINAN) == [] and geo.county_features("460100") == []
+    assert geo.no_map_reason(HAINAN) == geo.no_map_reason("460100") == "regions_province_no_map_islands"
+    assert geo.no_map_reason(GANSU) is None
 
 
 def test_county_outlines_use_the_current_code_of_huating():
@@ -194,6 +199,31 @@ def test_huating_is_on_pingliang_s_county_map_under_its_current_code(sample_app)
     assert features[HUATING]["value"] == pytest.approx(expected[HUATING], abs=1e-4)
     table = app.dataframe[0].value
     assert HUATING in set(table["region_code"])
+
+
+@pytest.mark.e2e
+def test_another_province_draws_its_prefectures(sample_app):
+    """四川 has no data in the sample, yet its map is drawn (grey, no data) with its 21
+    prefecture-level units, as the warehouse lists them; 海南 has no map and the page says why."""
+    with duckdb.connect(str(sample_app / "ghg_public.duckdb"), read_only=True) as con:
+        children = {code for (code,) in con.execute(
+            "SELECT region_code FROM marts.dim_region WHERE parent_code = ?", [SICHUAN]
+        ).fetchall()}
+    assert len(children) == 21
+    app = open_page(PAGE, query_params={"region": SICHUAN})
+    assert_no_error(app)
+    features = map_values(app)
+    assert set(features) == children
+    assert all(feature["value"] is None for feature in features.values())
+    assert features["510100"]["name"].startswith("成都")
+    # A county map of a Sichuan city with a code change since the outlines' vintage (郫县 → 郫都区 510117).
+    app = open_page(PAGE, query_params={"region": "510100"})
+    assert_no_error(app)
+    assert "510117" in map_values(app)
+    app = open_page(PAGE, query_params={"region": HAINAN})
+    assert_no_error(app)
+    assert not app.get("vega_lite_chart")
+    assert any("三沙" in info.value and "南海诸岛" in info.value for info in app.info)
 
 
 @pytest.mark.e2e
