@@ -92,8 +92,11 @@ def render() -> None:
     row = totals[totals["year"] == year].iloc[0]
     cells = _cells(region_code, year)
 
-    st.header(t("structure_header_totals", region=plain(region), year=year))
-    _total_cards(row)
+    st.header(t(f"structure_header_totals_{measure}", region=plain(region), year=year))
+    if measure == "co2e":
+        _ghg_cards(row)
+    else:
+        _total_cards(row)
     st.caption(t(
         "structure_method",
         factor_set=plain(row["factor_set"]), gwp_set=plain(row["gwp_set"]),
@@ -171,6 +174,21 @@ def _plotly(figure: go.Figure, key: str) -> None:
 
 
 # --- totals and the sum check -----------------------------------------------------------------
+
+
+def _ghg_cards(row: pd.Series) -> None:
+    """The greenhouse-gas measure: the total in CO₂e and the CO₂ inside it, as fct_region_year holds
+    them (gwp_set). The electricity adjustment is a CO₂ concept (grid factors are CO₂ factors), so
+    its chain stays on the CO₂ measure, and the caption says so."""
+    unit = measure_unit("co2e")
+    cards = (
+        ("co2e_t", number_text(ten_thousand(row["co2e_t"])), unit),
+        ("co2_with_process_t", number_text(ten_thousand(row["co2_with_process_t"])), measure_unit("co2")),
+    )
+    for column, (field, value, field_unit) in zip(st.columns(3), cards):
+        with column:
+            components.card(t(f"structure_card_{field}", unit=field_unit), value, help=t(f"structure_explain_{field}"))
+    st.caption(t("structure_ghg_electricity_note"))
 
 
 def _total_cards(row: pd.Series) -> None:

@@ -276,6 +276,11 @@ def test_co2e_measure_switches_every_chart(sample_app):
     (co2e,) = query(sample_app, "SELECT co2e_t FROM marts.fct_region_year WHERE region_code = ? AND year = 2018", (GANSU,))[0]
     leaves = [v for v, parent in zip(figures["treemap"]["data"][0]["values"], figures["treemap"]["data"][0]["parents"]) if parent]
     assert math.isclose(sum(leaves), co2e / 10_000, rel_tol=1e-9)
+    # The heading and the cards follow the switch too (issue 15): greenhouse gases, in CO₂e.
+    assert any(header.value.endswith("2018年温室气体排放总量") for header in app.header)
+    shown = metric_values(app)
+    assert shown["温室气体排放总量（万吨 CO₂当量）"] == f"{co2e / 10_000:,.2f}"
+    assert not any(label.startswith("净调") for label in shown)  # the electricity chain is a CO₂ concept
 
 
 def test_chart_text_keeps_markup_as_text():
