@@ -50,8 +50,6 @@ def cjk_font() -> str:
 def write_pdf(briefing: Briefing, target: BinaryIO | Path) -> None:
     """Write the briefing to target (a path or a binary stream) as an A4 PDF."""
     import matplotlib
-
-    matplotlib.use("Agg", force=False)
     from matplotlib import font_manager
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -69,16 +67,15 @@ def write_pdf(briefing: Briefing, target: BinaryIO | Path) -> None:
 
 
 def _new_page():
-    from matplotlib import pyplot as plt
+    # A bare Figure, not pyplot: no global figure registry to leak into or race on when the
+    # dashboard's sessions make briefings at the same time.
+    from matplotlib.figure import Figure
 
-    return plt.figure(figsize=A4_PORTRAIT_IN)
+    return Figure(figsize=A4_PORTRAIT_IN)
 
 
 def _close(pdf, figure) -> None:
-    from matplotlib import pyplot as plt
-
     pdf.savefig(figure)
-    plt.close(figure)
 
 
 def _first_page(pdf, briefing: Briefing) -> None:
