@@ -38,11 +38,18 @@ def cjk_font() -> str:
     """The path of the first installed CJK font of CJK_FONTS; FontMissing names the package otherwise."""
     from matplotlib import font_manager
 
-    for family, _ in CJK_FONTS:
-        try:
-            return font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
-            continue
+    for attempt in range(2):
+        for family, _ in CJK_FONTS:
+            try:
+                return font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+            except ValueError:
+                continue
+        if attempt == 0:
+            # matplotlib's font cache may predate the font's installation (`make setup` installs it
+            # after a first run): add the installed CJK font files and look again.
+            for path in font_manager.findSystemFonts():
+                if any(mark in Path(path).name.lower() for mark in ("cjk", "wqy", "sourcehan")):
+                    font_manager.fontManager.addfont(path)
     packages = " or ".join(dict.fromkeys(package for _, package in CJK_FONTS))
     raise FontMissing(f"no Chinese (CJK) font is installed; install the Debian package {packages} (make setup does)")
 
