@@ -10,9 +10,9 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup parse run build serve test chromium sample dagster docs clean
+.PHONY: setup parse run build serve test chromium cjk-font sample dagster docs clean
 
-setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml cjk-font
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -51,6 +51,13 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The leaders' briefing PDF prints Chinese: it needs a CJK font (Debian fonts-noto-cjk). Installed
+# once, with apt, when fontconfig knows no Chinese font.
+cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; }
 
 # Rewrite the bundled sample from the seeded generator (deterministic: same bytes every time).
 sample: setup

@@ -89,6 +89,13 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     return _cached_query(sql, tuple(params), str(path), _identity(path))
 
 
+def public_query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run a query against the PUBLIC file whatever the session's role: what leaders read (the
+    leaders' briefing is made from it for every role, so an officer hands out what a leader sees)."""
+    path = warehouse_path(auth.DEFAULT_ROLE)
+    return _cached_query(sql, tuple(params), str(path), _identity(path))
+
+
 def ops_query(sql: str, params: tuple = ()) -> pd.DataFrame:
     """Run one of the queries in dashboards.queries against the operations store (no enterprise data)."""
     path = ops_path()

@@ -25,6 +25,12 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get("GHG_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"))
 
 
+def briefings_dir() -> Path:
+    """The snapshots of the leaders' briefings, from which the next one says what changed
+    (GHG_BRIEFINGS_DIR, default <warehouse>/briefings: beside the publications they describe)."""
+    return Path(os.environ.get("GHG_BRIEFINGS_DIR", warehouse_dir() / "briefings"))
+
+
 def published_path() -> Path:
     """The full (confidential) warehouse that analysts and officers read."""
     return warehouse_dir() / "ghg.duckdb"

@@ -25,13 +25,22 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import components, queries
+from dashboards import components, queries, warehouse
 from dashboards.components import (
-    ALWAYS_COUNTED, CHART_STATUS_COLOURS, DELTA_COLOURS, REGION_KEY, STATUSES, code_text, name_text, plain, unit_label,
+    CHART_STATUS_COLOURS,
+    DELTA_COLOURS,
+    REGION_KEY,
+    STATUSES,
+    code_text,
+    name_text,
+    plain,
+    unit_label,
 )
 from dashboards.i18n import code_label, is_missing, percent, percentage_points, t, text
 from dashboards.i18n import table as label_table
 from dashboards.views import target_uncertainty
+from pipelines import paths
+from pipelines.reporting import briefing
 
 HEADLINE_INDICATORS = ("energy_intensity_reduction", "co2_intensity_reduction")
 CARDS_PER_ROW = 3
@@ -118,6 +127,7 @@ def render() -> None:
         },
     )
     components.downloads(table, f"overview_{region}_{plan_period}_{year}", "overview_table", TABLE_HEADERS)
+    _briefing_buttons(region, year)
 
     headline = [code for code in HEADLINE_INDICATORS if code in set(progress["indicator_code"])]
     if headline:
@@ -127,6 +137,44 @@ def render() -> None:
         for tab, rows in zip(st.tabs([plain(indicator_name(rows.iloc[0].to_dict())) for rows in paths]), paths):
             with tab:
                 _headline_path(rows, year, region, plan_period)
+
+
+def _briefing_buttons(region: str, year: int) -> None:
+    """The leaders' briefing of this region and year, PDF and Excel, made from the PUBLIC file for
+    every role (pipelines/reporting/briefing.py, the same as `ghg briefing`). Made on click: the
+    PDF's charts take a second or two, which a page that merely shows the barometer should not pay."""
+    try:
+        loaded = briefing.load(warehouse.public_query, region, year)
+    except (briefing.BriefingUnavailable, warehouse.WarehouseError):
+        st.caption(t("overview_briefing_unavailable"))
+        return
+    pdf_column, excel_column, _ = st.columns([1, 1, 2])
+    name = f"briefing_{region}_{year}"
+    with pdf_column:
+        st.download_button(
+            t("overview_briefing_pdf"), data=lambda: briefing_file(loaded, "pdf"), file_name=f"{name}.pdf",
+            mime="application/pdf", key="overview_briefing_pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+        )
+    with excel_column:
+        st.download_button(
+            t("overview_briefing_excel"), data=lambda: briefing_file(loaded, "xlsx"), file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="overview_briefing_excel", icon=":material/summarize:", on_click="ignore",
+        )
+    st.caption(t("overview_briefing_caption"))
+
+
+def briefing_file(loaded: briefing.Briefing, kind: str) -> bytes:
+    """The briefing with what changed since the last one, as PDF or Excel; its snapshot is kept for
+    the next one (a dashboard that may not write the warehouse folder still hands out the briefing)."""
+    root = paths.briefings_dir()
+    complete = briefing.with_changes(loaded, root)
+    data = briefing.pdf_bytes(complete) if kind == "pdf" else briefing.excel_bytes(complete)
+    try:
+        briefing.save_snapshot(complete, root)
+    except OSError:
+        pass
+    return data
 
 
 # --- choices ----------------------------------------------------------------------------------
@@ -232,29 +280,15 @@ def _quantity_unit(unit: object, display_unit_zh: object) -> str:
 
 def year_cards(progress: pd.DataFrame, year: int) -> pd.DataFrame:
     """One row per indicator of the plan (in plan order) with its values for `year`; an indicator
-    without a row that year is kept, with missing values and status no_data."""
-    plan_columns = [
-        "indicator_code", "name_zh", "name_en", "category", "base_year", "target_year", "target_kind",
-        "comparison", "target_value", "unit", "display_unit_zh", "display_multiplier",
-    ]
-    indicators = progress.drop_duplicates("indicator_code")[plan_columns]
-    chosen = progress.loc[progress["year"] == year, ["indicator_code", "actual_value", "expected_value", "gap", "status"]]
-    cards = indicators.merge(chosen, on="indicator_code", how="left")
-    cards["status"] = cards["status"].where(cards["status"].notna(), "no_data")
-    return cards.reset_index(drop=True)
+    without a row that year is kept, with missing values and status no_data (the briefing's rows:
+    pipelines/reporting/briefing.year_rows, so page and briefing agree)."""
+    return briefing.year_rows(progress, year)
 
 
 def status_counts(statuses: pd.Series) -> dict[str, int]:
     """Counts in the vocabulary's order (seed ref_target_statuses): the always-counted statuses even
-    at 0, the others (missed, not_meaningful) when they occur."""
-    counted = statuses.fillna("no_data").value_counts()
-    counts = {
-        status: int(counted.get(status, 0)) for status in STATUSES
-        if status in ALWAYS_COUNTED or counted.get(status, 0)
-    }
-    for status, count in counted.items():  # a status the vocabulary does not know yet is still counted
-        counts.setdefault(str(status), int(count))
-    return counts
+    at 0, the others (missed, not_meaningful) when they occur (briefing.status_counts)."""
+    return briefing.status_counts(statuses)
 
 
 def summary_line(statuses: pd.Series) -> str:

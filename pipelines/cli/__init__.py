@@ -8,6 +8,9 @@
                                              write one marts table of the public (or full) warehouse
   ghg report --region CODE --year YEAR --out PATH [--confidential]
                                              the inventory report (summary table and CRT table) as .xlsx
+  ghg briefing --region CODE --year YEAR --out PATH.pdf [--excel PATH.xlsx]
+                                             the leaders' briefing (barometer, path charts, changes) as
+                                             an A4 PDF in Chinese, and as .xlsx, from the public warehouse
   ghg serve [--port N] [--address A]         the dashboard
 
 Exit codes scripts can rely on:
@@ -17,7 +20,8 @@ Exit codes scripts can rely on:
      could not be read
   2  wrong usage or missing input: unknown command/option/table/format, missing inbox, file or
      warehouse, an output inside the publication, a confidential table without --confidential, a
-     report the warehouse file cannot make (no inventory tables, or none for that region-year)
+     report the warehouse file cannot make (no inventory tables, or none for that region-year), a
+     briefing of a region-year without targets
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import sys
 from pathlib import Path
 
 from pipelines.cli import build as build_command
+from pipelines.cli.briefing import cmd_briefing, write_briefing
 from pipelines.cli.build import (
     BUILD_RUNS_TABLE,
     BuildOutcome,
@@ -69,6 +74,7 @@ __all__ = [
     "UnknownKind",
     "build_parser",
     "classify",
+    "cmd_briefing",
     "cmd_build",
     "cmd_export",
     "cmd_ingest",
@@ -82,6 +88,7 @@ __all__ = [
     "safe",
     "seed_inbox_from_sample",
     "served_file_reason",
+    "write_briefing",
     "write_inventory_report",
 ]
 
@@ -129,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--confidential", action="store_true",
                         help="read the full warehouse (enterprise-derived process figures): for authorised use only")
     report.set_defaults(func=cmd_report)
+    briefing = sub.add_parser("briefing", help="the leaders' briefing of one region and year (A4 PDF in Chinese; --excel: the same as .xlsx), from the public warehouse")
+    briefing.add_argument("--region", required=True, help="region code, e.g. 620000")
+    briefing.add_argument("--year", type=int, required=True)
+    briefing.add_argument("--out", required=True, help="output .pdf file (never a file of the publication)")
+    briefing.add_argument("--excel", help="also write the briefing as this .xlsx file")
+    briefing.set_defaults(func=cmd_briefing)
     serve = sub.add_parser("serve", help="serve the dashboard")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")

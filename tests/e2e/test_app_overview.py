@@ -80,8 +80,12 @@ def test_every_role_renders_the_cards_legend_and_table(sample_app, role, lang):
     legend = [md.value for md in app.markdown if md.value.startswith("状态说明" if lang == "zh" else "Status:")]
     assert len(legend) == 1
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 17
-    # CSV and Excel under the table and under each of the two headline path charts.
-    assert len(app.download_button) == 6
+    # CSV and Excel under the table and under each of the two headline path charts, and the
+    # leaders' briefing (PDF and Excel, from the public file) for every role.
+    assert len(app.download_button) == 8
+    briefing_labels = {"zh": ("下载简报（PDF）", "下载简报（Excel）"), "en": ("Download the briefing (PDF)", "Download the briefing (Excel)")}
+    assert (app.download_button(key="overview_briefing_pdf").label,
+            app.download_button(key="overview_briefing_excel").label) == briefing_labels[lang]
     assert len(app.get("vega_lite_chart")) == 2
 
 

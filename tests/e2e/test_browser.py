@@ -44,9 +44,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sample_warehouse):
+def server(sample_warehouse, tmp_path_factory):
     port = _free_port()
-    env = {**os.environ, "GHG_WAREHOUSE_DIR": str(sample_warehouse), "GHG_DASHBOARD_MODE": "demo"}
+    env = {**os.environ, "GHG_WAREHOUSE_DIR": str(sample_warehouse), "GHG_DASHBOARD_MODE": "demo",
+           # the briefing button keeps a snapshot per briefing: never in the shared read-only sample
+           "GHG_BRIEFINGS_DIR": str(tmp_path_factory.mktemp("briefings"))}
     streamlit = Path(sys.executable).with_name("streamlit")
     log = (PROJECT_ROOT / "tests" / "output").joinpath("browser-streamlit.log")
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -232,5 +234,27 @@ def test_a_hostile_enterprise_name_is_shown_as_text(server, browser):
     assert HOSTILE_NAME in heading.inner_text()
     assert session.page.locator("[data-testid='stMain'] script").count() == 0
     assert session.dialogs == []
+    assert session.problems() == []
+    session.page.close()
+
+
+def test_the_briefing_button_downloads_a_pdf(server, browser, tmp_path):
+    """The leaders' briefing from the barometer page (a leader, the default region and year): the
+    click downloads a PDF, which is rendered to PNG beside the screenshots."""
+    import pypdfium2 as pdfium
+
+    session = Session(browser, server)
+    button = session.page.get_by_role("button", name="下载简报（PDF）")
+    button.scroll_into_view_if_needed(timeout=30_000)
+    with session.page.expect_download(timeout=SCRIPT_RUN_TIMEOUT_MS) as download:
+        button.click()
+    pdf = tmp_path / download.value.suggested_filename
+    download.value.save_as(pdf)
+    assert pdf.name.endswith(".pdf") and pdf.read_bytes()[:5] == b"%PDF-"
+    document = pdfium.PdfDocument(str(pdf))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    document[0].render(scale=1.5).to_pil().save(SCREENSHOTS / "leader-zh-briefing-page1.png")
+    assert "进展简报" in document[0].get_textpage().get_text_range()
+    document.close()
     assert session.problems() == []
     session.page.close()
