@@ -229,7 +229,7 @@ def summary_line(briefing: Briefing) -> str:
 
 
 def title(briefing: Briefing) -> str:
-    return f"{one_line(briefing.region_name)}{briefing.year}年碳达峰目标进展简报"
+    return f"{one_line(briefing.region_name)}{briefing.year}年节能降碳目标进展简报"
 
 
 def header_lines(briefing: Briefing) -> list[tuple[str, str]]:

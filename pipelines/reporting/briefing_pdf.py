@@ -200,7 +200,8 @@ def _path_chart(axes, briefing: Briefing, row: dict) -> None:
         axes.axhline(float(row["target_value"]) * factor, color=TARGET_COLOUR, linestyle=":", linewidth=1)
     axes.axvline(briefing.year, color="#9aa0a6", alpha=0.25, linewidth=6)
     name = one_line(row["name_zh"])
-    axes.set_title(name if len(name) <= 16 else name[:15] + "…", fontsize=7.5)
+    # A long name wraps onto a second line rather than being cut off: a leader reads it whole.
+    axes.set_title(name if len(name) <= 16 else f"{name[:16]}\n{name[16:]}", fontsize=7.5)
     status = str(row["status"])
     axes.text(0.02, 0.97, content.label("status", status), transform=axes.transAxes, fontsize=6.5, va="top", zorder=5,
               color="#ffffff" if status in WHITE_TEXT else "#000000",
