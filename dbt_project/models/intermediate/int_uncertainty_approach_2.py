@@ -90,6 +90,9 @@ def monte_carlo(inputs: pd.DataFrame, n_draws: int = N_DRAWS, seed: int = SEED) 
     factor_uncertainty_pct, factor_distribution (int_uncertainty_inputs)."""
     if inputs.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    # The same inputs in any order give the same result to the last bit: DuckDB hands the table over
+    # in no promised order, and sums of floats depend on their order (two identical builds differed).
+    inputs = inputs.sort_values(list(inputs.columns), kind="mergesort", ignore_index=True)
     rng = np.random.default_rng(seed)
     families = (
         inputs.groupby("uncertainty_id", sort=True)[["factor_uncertainty_pct", "factor_distribution"]]
