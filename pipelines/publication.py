@@ -4,7 +4,7 @@ Layout of the warehouse folder (GHG_WAREHOUSE_DIR, default warehouse/):
 
     generations/<generation>/ghg.duckdb          the full warehouse (confidential: enterprise rows)
     generations/<generation>/ghg_public.duckdb   the public warehouse (aggregates, small cells hidden)
-    generations/<generation>/publication.json    the manifest: run, time, row counts, checks, accepted drops
+    generations/<generation>/publication.json    the manifest: run, time, row counts, checks, review flags, accepted drops
     current -> generations/<generation>          THE pointer: one atomic rename switches both files
     ghg.duckdb -> current/ghg.duckdb             stable names for analysts and tools (symlinks that
     ghg_public.duckdb -> current/ghg_public.duckdb  never change; they resolve through `current`)
@@ -162,6 +162,21 @@ def table_row_counts(db_path: Path, schemas: tuple[str, ...] = ("marts",)) -> di
             f"{schema}.{name}": con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
             for schema, name in names
         }
+
+
+def review_flag_counts(db_path: Path) -> dict[str, int]:
+    """Review flags per rule (audit.audit_review_flags: figures unusual but possible, published in
+    the full warehouse for the statistics office to review; they never block). {} when the file or
+    the table is absent (a warehouse built before the flags existed, a run that failed before dbt
+    built them) or cannot be read: a count must never cost a run its summary."""
+    if not Path(db_path).exists():
+        return {}
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            rows = con.execute("SELECT rule_code, count(*) FROM audit.audit_review_flags GROUP BY 1 ORDER BY 1").fetchall()
+    except duckdb.Error:
+        return {}
+    return {rule: int(count) for rule, count in rows}
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -350,6 +365,7 @@ def publish_generation(
                 PUBLIC_NAME: {"size_bytes": (staging / PUBLIC_NAME).stat().st_size, "tables": public_tables},
             },
             "checks": checks or {},
+            "review_flags": review_flag_counts(moved),
             "accepted_drop": accepted_drop or None,
             **(extra or {}),
         }

@@ -6,8 +6,9 @@ Two tables in warehouse/operations.duckdb (pipelines/ops_store):
   published, rows_read, rows_loaded, rows_quarantined, checks_passed, checks_failed,
   failed_checks, failed_steps, message.
 - ops.run_summary_detail: the figures behind it — run_id, recorded_at, kind ('loaded' |
-  'quarantined' | 'check' | 'completeness_drop'), source_family, name (raw table, quarantine
-  reason, check, or what the completeness gate found missing), rows, passed.
+  'quarantined' | 'check' | 'completeness_drop' | 'review_flag'), source_family, name (raw table,
+  quarantine reason, check, what the completeness gate found missing, or the rule of a review
+  flag: audit.audit_review_flags, which never blocks), rows, passed.
 
 Who writes it: the publish asset on success, and the job's failure hook (`record_failed_run`)
 on every failed step (a failed model, a failed blocking check). A run whose several steps fail
@@ -25,6 +26,7 @@ import polars as pl
 from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook
 
 from pipelines import ops_store
+from pipelines.publication import review_flag_counts
 from pipelines.resources import WarehouseResource
 
 SUMMARY_TABLE = "run_summary"
@@ -157,6 +159,10 @@ def record(
     now = datetime.now(UTC)
     check_details = _check_details(instance, run_id) if checks is None else checks
     details = _ingestion_details(database or warehouse.build_file(run_id)) + check_details
+    # Flags are counted whether or not the run published: a failed run's flags show what its
+    # next publication will bring for review.
+    details += [{"kind": "review_flag", "source_family": "audit_review_flags", "name": rule, "rows": count, "passed": None}
+                for rule, count in review_flag_counts(database or warehouse.build_file(run_id)).items()]
     if not published:
         blocking = blocking_problems(database or warehouse.build_file(run_id))
         if blocking:

@@ -66,11 +66,8 @@ class SuiteOutcome:
 
 
 def frame_for_gx(suite: Suite, frame: pl.DataFrame):
-    """The pandas frame GX sees: the suite's columns (plus prepared flags), no identifying column."""
-    if suite.prepare is not None:
-        frame = suite.prepare(frame)
-    keep = [c for c in frame.columns if c in suite.columns or c in {"duplicate_key", "residual_share"}]
-    keep = [c for c in keep if c not in IDENTIFYING_COLUMNS]
+    """The pandas frame GX sees: the suite's columns, never an identifying one."""
+    keep = [c for c in frame.columns if c in suite.columns and c not in IDENTIFYING_COLUMNS]
     return frame.select(keep).to_pandas()
 
 

@@ -87,3 +87,23 @@ WHERE (
   AND list_contains(?, source_family)
 ORDER BY source_family, source_file, source_sheet, source_row, column_name
 """
+
+# Review flags of the published build (audit.audit_review_flags: region-years whose figures are
+# unusual but possible; they never block), with the region's names, in the order an officer works
+# through them: newest year first. Full warehouse only (authorised roles). No params.
+QUALITY_REVIEW_FLAGS = """
+SELECT
+    flags.region_code,
+    region.name_zh,
+    region.name_en,
+    flags.year,
+    flags.rule_code,
+    flags.indicator,
+    flags.value,
+    flags.reference_value,
+    flags.message_zh,
+    flags.message_en
+FROM audit.audit_review_flags AS flags
+LEFT JOIN marts.dim_region AS region ON region.region_code = flags.region_code
+ORDER BY flags.year DESC, flags.region_code, flags.rule_code
+"""

@@ -3,7 +3,8 @@ which rows were set aside and why.
 
 Sources: the operations store (warehouse/operations.duckdb: ops.run_summary, ops.run_summary_detail,
 and when they exist ops.alerts and ops.build_runs; see pipelines/run_summary.py, alerts.py, cli/build.py)
-and, for authorised roles only, the published warehouse's quarantine register (raw.quarantine).
+and, for authorised roles only, the published warehouse's review flags (audit.audit_review_flags:
+unusual but possible figures, never blocking) and quarantine register (raw.quarantine).
 
 Confidentiality: the operations store is read in every role, but its quarantine reasons and run
 messages quote cell values and file names (an enterprise's workbook is often named after it, and
@@ -23,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth, components, queries, warehouse
-from dashboards.i18n import code_label, is_missing, t
+from dashboards.i18n import code_label, current_language, is_missing, t
 
 # Freshness of the data served, in hours since the last successful publication. The nightly job
 # runs every 24 h: under 26 h means last night's build published (2 h of slack for a slow run),
@@ -206,6 +207,8 @@ def render() -> None:
 
     if authorised:
         st.divider()
+        _review_flags()
+        st.divider()
         _quarantine_register()
 
 
@@ -280,6 +283,9 @@ def _last_build(last: pd.Series, detail: pd.DataFrame, authorised: bool) -> None
         else:
             failed_table = failed[["source_family", "name"]].reset_index(drop=True)
         _table(failed_table, {"source_family": "quality_col_asset", "name": "quality_col_check"}, "quality_failed_checks")
+    flags = detail[detail["kind"] == "review_flag"]  # counts only: every role may see how many
+    if not flags.empty:
+        st.caption(t("quality_flags_in_build", count=f"{int(flags['rows'].sum()):,}"))
     if not is_missing(last["failed_steps"]) and str(last["failed_steps"]).strip():
         st.caption(t("quality_failed_steps", steps=components.plain(last["failed_steps"])))
     # A run's message quotes exceptions, which can name source files: authorised roles only.
@@ -458,6 +464,44 @@ def _alerts(authorised: bool) -> None:
         headers |= {"message": "quality_col_message", "notified": "quality_col_notified"}
     _table(table, headers, "quality_alerts",
            {"raised_at": st.column_config.DatetimeColumn(t("quality_col_raised_at"), format="YYYY-MM-DD HH:mm")})
+
+
+def _review_flags() -> None:
+    """Authorised roles: the review flags of the published build, for the officers who check them."""
+    st.subheader(t("quality_flags_header"))
+    st.caption(t("quality_flags_caption"))
+    try:
+        with st.spinner(t("loading")):
+            flags = warehouse.query(queries.QUALITY_REVIEW_FLAGS)
+    except warehouse.WarehouseTableMissing:  # published before the flags existed: not an error
+        st.info(t("quality_flags_absent"), icon=":material/flag:")
+        return
+    except warehouse.WarehouseError:
+        return  # the register below says what is wrong with the warehouse
+    if flags.empty:
+        st.success(t("quality_flags_none"), icon=":material/check_circle:")
+        return
+    st.caption(t("quality_flags_count", count=f"{len(flags):,}"))
+    english = current_language() == "en"
+    table = pd.DataFrame({
+        "region": [components.name_text(en if english and not is_missing(en) else zh if not is_missing(zh) else code)
+                   for code, zh, en in zip(flags["region_code"], flags["name_zh"], flags["name_en"])],
+        "region_code": flags["region_code"].to_numpy(),
+        "year": flags["year"].astype("Int64").to_numpy(),
+        "rule": [code_label("quality_rule", code) for code in flags["rule_code"]],
+        "value": flags["value"].to_numpy(),
+        "unit": [code_label("quality_unit", code) for code in flags["indicator"]],  # the unit in the page's language
+        "reference_value": flags["reference_value"].to_numpy(),
+        "flag_message": flags["message_en" if english else "message_zh"].to_numpy(),
+    })
+    headers = {"region": "quality_col_region", "region_code": "quality_col_region_code", "year": "quality_col_year",
+               "rule": "quality_col_rule", "value": "quality_col_flag_value", "unit": "quality_col_unit",
+               "reference_value": "quality_col_reference", "flag_message": "quality_col_flag_message"}
+    _table(table, headers, "quality_review_flags", {
+        "year": st.column_config.NumberColumn(t("quality_col_year"), format="%d"),
+        "value": st.column_config.NumberColumn(t("quality_col_flag_value"), format="%.4g"),
+        "reference_value": st.column_config.NumberColumn(t("quality_col_reference"), format="%.4g"),
+    })
 
 
 def _quarantine_register() -> None:

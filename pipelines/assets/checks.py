@@ -14,7 +14,7 @@ import polars as pl
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
 from pipelines.resources import WarehouseResource
-from quality.suites import SUITES, Suite
+from quality.suites import IDENTIFYING_COLUMNS, SUITES, Suite
 
 CHECK_PREFIX = "gx_"
 DOCS_FOLDER = "gx_docs"
@@ -29,9 +29,8 @@ def _read_table(db, suite: Suite) -> pl.DataFrame | None:
         if not exists:
             return None
         columns = {row[0] for row in con.execute(f'DESCRIBE "{suite.schema}"."{suite.table}"').fetchall()}
-        wanted = [c for c in (*suite.columns, *suite.key_columns, "source_file", "source_sheet", "source_name",
-                              "credit_code", "item_code", "fuel_code", "variable_code", "report_year", "data_status",
-                              "source_category", "year", "region_code") if c in columns]
+        # Only the suite's columns: less to read, and never an identifying column.
+        wanted = [c for c in suite.columns if c in columns and c not in IDENTIFYING_COLUMNS]
         select = ", ".join(f'"{c}"' for c in dict.fromkeys(wanted))
         return pl.from_arrow(con.sql(f'SELECT {select} FROM "{suite.schema}"."{suite.table}"').to_arrow_table())
 

@@ -41,10 +41,12 @@ def publish_run(context, warehouse: WarehouseResource) -> dict:
     )
     removed = publication.prune_builds(warehouse.root() / publication.BUILD_FOLDER)
     files = generation.manifest["files"]
+    flags = sum(generation.manifest["review_flags"].values())
     context.log.info(
         f"published generation {generation.name}: {generation.full} ({files[publication.FULL_NAME]['size_bytes']:,} bytes) "
         f"and {generation.public} ({files[publication.PUBLIC_NAME]['size_bytes']:,} bytes)"
         + (f"; drop accepted: {accepted_drop}" if accepted_drop else "")
+        + (f"; {flags} review flag(s) published for review (audit.audit_review_flags; they do not block)" if flags else "")
     )
     try:  # the summary (pipelines/run_summary.py) must not undo a publication that happened
         summary = record_run(context.instance, run_id, warehouse, published=True, database=generation.full,
@@ -64,5 +66,6 @@ def publish_run(context, warehouse: WarehouseResource) -> dict:
         "run_id": run_id,
         "accepted_drop": accepted_drop or "",
         "old_build_files_removed": len(removed),
+        "review_flags": flags,
         **{f"rows_{name}": rows for name, rows in files[publication.FULL_NAME]["tables"].items()},
     }

@@ -189,7 +189,7 @@ def test_english_labels(sample_app):
     }
     assert [header.value for header in app.subheader] == [
         "Freshness", "The last build", "Quarantined rows by source and reason category", "Build history", "Alerts",
-        "Quarantined rows in detail",
+        "Review flags", "Quarantined rows in detail",
     ]
     text = all_text(app)
     assert "fresh" in text and "数据" not in "".join(header.value for header in app.subheader)
@@ -266,3 +266,27 @@ def test_a_failed_build_and_its_alert(warehouse_without_ops):
     assert_no_error(officer)
     assert "兰州某秘密化工厂" in all_text(officer)
     assert frame_with(officer, "job_name")["message"].tolist() == [f"cannot open {secret_file}"]
+
+
+def test_an_officer_sees_the_review_flags_and_a_leader_does_not(sample_app):
+    """Issue 16: the published build's review flags (audit.audit_review_flags) are listed for the
+    officers who check them, with the rule in words and the message in the page's language."""
+    with duckdb.connect(str(sample_app / "ghg.duckdb"), read_only=True) as con:
+        flags = con.execute("SELECT count(*) FROM audit.audit_review_flags").fetchone()[0]
+        region, year = con.execute(
+            "SELECT region_code, year FROM audit.audit_review_flags ORDER BY year DESC, region_code, rule_code LIMIT 1"
+        ).fetchone()
+    assert flags > 0  # the sample's steel city and industrial counties are far above Gansu
+    officer = open_page(PAGE, role="officer", lang="en")
+    assert_no_error(officer)
+    table = frame_with(officer, "flag_message")
+    assert len(table) == flags
+    assert (table["region_code"].iloc[0], int(table["year"].iloc[0])) == (region, year)
+    assert table["flag_message"].str.contains("times its province's").any()
+    assert "Carbon intensity over 3× the province's" in set(table["rule"])
+    leader = open_page(PAGE, role="leader", lang="zh")
+    assert_no_error(leader)
+    assert not any("flag_message" in frame.value.columns for frame in leader.dataframe)
+    assert "复核提示" not in [header.value for header in leader.subheader]
+    # … but how many there are, from the run summary
+    assert f"本次构建有 {flags:,} 条复核提示" in " ".join(caption.value for caption in leader.caption)

@@ -37,10 +37,11 @@ def run_nightly_build(inbox: Path, warehouse: Path, partition: str = "all", **op
                                       **options)
 
 
-def run_from_published(warehouse: Path, asset_selection: list, inbox: Path | None = None):
+def run_from_published(warehouse: Path, asset_selection: list, inbox: Path | None = None, change_sql: str | None = None):
     """Run part of the job (dbt of the selected marts, their checks, the publication) on a build
     file that starts as a copy of the published full warehouse: what a full run would reach after
-    ingestion, without reading the inbox again."""
+    ingestion, without reading the inbox again. change_sql, when given, runs on that copy first
+    (a test's way to put a figure into the tables the selected models read)."""
     import shutil
     import uuid
 
@@ -50,6 +51,9 @@ def run_from_published(warehouse: Path, asset_selection: list, inbox: Path | Non
     build = warehouse / publication.BUILD_FOLDER / f"{run_id}.duckdb"
     build.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(publication.published_file(warehouse, "full"), build)
+    if change_sql:
+        with duckdb.connect(str(build)) as con:
+            con.execute(change_sql)
     return run_nightly_build(inbox or warehouse, warehouse, asset_selection=asset_selection, run_id=run_id)
 
 

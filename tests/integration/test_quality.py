@@ -1,8 +1,11 @@
 """Issue 4 acceptance: bad rows at the door, blocking Great Expectations checks, data docs
-without confidential values, and the run summary of a good and of a failed build.
+without confidential values, and the run summary of a good and of a failed build. Issue 16: an
+unusual but possible figure is a review flag and the build publishes; an impossible one blocks.
 
-Two builds for the whole module (each ~1 min): `good_build` (the sample plus an office's GBK
-export with three bad rows) and `blocked_build` (the same inbox, a mart check made to fail).
+One full build for the whole module (~1 min), `good_build` (the sample plus an office's GBK
+export with three bad rows); the others rerun the marts on a copy of its publication:
+`blocked_build` (mart checks made to fail), `flagged_build` (an industrial county at 22.7
+tce/万元) and `negative_energy_build` (a negative energy total).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pytest
 
 from pipelines.identifiers import credit_code_check_char
 from pipelines.paths import SAMPLE_DIR
+from pipelines.publication import current_generation
 from pipelines.run_summary import latest_summaries
 from tests.integration.build_helpers import query, run_from_published, run_nightly_build
 
@@ -44,6 +48,7 @@ def _line(number: int, *, code: str | None = None, region: str = "620102", value
 
 
 VALID = list(range(1, 101))
+SLIPPED_INTENSITY = 8123.5  # tce/万元: far beyond ref_quality_thresholds' impossible bound (200)
 SLIP, BAD_CODE, BAD_REGION = 101, 102, 103
 BAD_CODE_TEXT = _code(BAD_CODE)[:-1] + ("X" if _code(BAD_CODE)[-1] != "X" else "Y")
 def _write_export(inbox: Path) -> list[str]:
@@ -74,9 +79,10 @@ def good_build(tmp_path_factory):
 @pytest.fixture(scope="module")
 def blocked_build(good_build):
     """The marts of the good build rebuilt and checked again, with the region-year mart made wrong
-    at the check (a negative energy intensity) and the enterprise mart given duplicate rows, so
-    blocking checks fail: the real job (its dbt step on the two marts, their Great Expectations
-    checks, the publication), on a build file that starts as the published warehouse."""
+    at the check (an energy intensity no region can have: GDP typed in 亿元 where 万元 was meant)
+    and the enterprise mart given a region code of 5 digits, so blocking checks fail: the real job
+    (its dbt step on the two marts, their Great Expectations checks, the publication), on a build
+    file that starts as the published warehouse."""
     import pipelines.assets.checks as checks
     from dagster import AssetKey
 
@@ -93,10 +99,12 @@ def blocked_build(good_build):
             return frame
         if suite.name == "fct_region_year":
             frame = frame.with_columns(
-                energy_intensity=pl.when(pl.int_range(pl.len()) == 0).then(-0.5).otherwise(pl.col("energy_intensity"))
+                energy_intensity=pl.when(pl.int_range(pl.len()) == 0).then(SLIPPED_INTENSITY).otherwise(pl.col("energy_intensity"))
             )
         if suite.name == "fct_enterprise_year":
-            frame = pl.concat([frame, frame.head(3)])
+            frame = frame.with_columns(
+                region_code=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("62010")).otherwise(pl.col("region_code"))
+            )
         return frame
 
     selection = [AssetKey(["marts", "fct_region_year"]), AssetKey(["marts", "fct_enterprise_year"]), PUBLISHED_KEY]
@@ -176,23 +184,26 @@ def test_run_summary_of_the_good_build(good_build):
 # --- (b) a failing blocking check keeps the published warehouse ------------------------------
 
 
-def test_failing_blocking_check_skips_publish(blocked_build):
-    warehouse, result, before = blocked_build
+def _assert_nothing_published(warehouse: Path, result, before: str) -> str:
+    """The run failed, Dagster did not start its publish step, and so yesterday's warehouse is
+    byte for byte in place; returns the messages of the failed steps."""
     assert not result.success
-    # Dagster did not start the publish step in this run …
     succeeded = {event.step_key for event in result.all_events if event.is_step_success}
     assert "warehouse__ghg" not in succeeded
-    # … so yesterday's warehouse is byte for byte in place.
     assert _sha256(warehouse / "ghg.duckdb") == before
+    return " ".join(event.event_specific_data.error.message for event in result.all_events if event.is_step_failure)
+
+
+def test_failing_blocking_check_skips_publish(blocked_build):
+    warehouse, result, before = blocked_build
+    failure_messages = _assert_nothing_published(warehouse, result, before)
     failed_checks = {
         event.event_specific_data.check_name
         for event in result.all_events
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed
     }
     assert "gx_fct_region_year" in failed_checks
-    failure_messages = " ".join(
-        event.event_specific_data.error.message for event in result.all_events if event.is_step_failure
-    )
+    assert "gx_fct_enterprise_year" in failed_checks
     assert "gx_fct_region_year" in failure_messages
 
 
@@ -217,7 +228,7 @@ def test_data_docs_hold_no_enterprise_names_or_credit_codes(good_build, blocked_
     assert any("fct_region_year" in str(p) for p in pages)
     text = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in pages)
     # The failing sample of the tampered region-year check is in the docs (so the scan is real) …
-    assert "-0.5" in text
+    assert str(SLIPPED_INTENSITY) in text
     identities = query(
         warehouse / "ghg.duckdb",
         "select distinct credit_code, enterprise_name from raw.enterprise_report_lines",
@@ -225,3 +236,101 @@ def test_data_docs_hold_no_enterprise_names_or_credit_codes(good_build, blocked_
     leaked = [value for row in identities for value in row if value and value in text]
     assert leaked == []
     assert BAD_CODE_TEXT not in text
+
+
+# --- (d) issue 16: unusual figures are flagged and published, impossible ones block ------------
+
+FLAGGED_INTENSITY = 22.7  # tce/万元: the industrial county of issue 16, once a blocked publication
+
+
+def _county_year(warehouse: Path) -> tuple[str, int]:
+    """A county-year of the published sample with energy, GDP and a carbon intensity that stays
+    plausible (below the impossible bound) when its energy intensity is raised to 22.7."""
+    (row,) = query(
+        warehouse / "ghg.duckdb",
+        "select region_code, year from marts.fct_region_year where level = 'county' and energy_consumption_tce > 0 "
+        "and gdp_const_10k_yuan > 0 and co2_for_intensity_t between 0 and 10 * energy_consumption_tce "
+        "and energy_intensity < 5 order by year desc, region_code limit 1",
+    )
+    return row
+
+
+def _rerun_region_year(good_build, change_sql: str):
+    """fct_region_year (with its public copy), its review flags and the publication rerun on a copy
+    of the publication whose intermediate region-year table was changed by change_sql."""
+    from dagster import AssetKey
+
+    from pipelines.assets.publish import PUBLISHED_KEY
+
+    inbox, warehouse, _ = good_build
+    # the public copy too: a dbt test compares it with the full mart
+    selection = [AssetKey(["marts", "fct_region_year"]), AssetKey(["public_marts", "pub_fct_region_year"]),
+                 AssetKey(["audit", "audit_review_flags"]), PUBLISHED_KEY]
+    return run_from_published(warehouse, selection, inbox, change_sql=change_sql)
+
+
+@pytest.fixture(scope="module")
+def flagged_build(good_build):
+    """The county's GDP lowered so that its energy intensity is 22.7 tce/万元 (carbon intensity
+    and GDP moved with it): unusual, possible, and far above its province."""
+    _, warehouse, _ = good_build
+    region, year = _county_year(warehouse)
+    change = (
+        "update intermediate.int_region_year_inventory set "
+        f"gdp_const_10k_yuan = energy_consumption_tce / {FLAGGED_INTENSITY}, energy_intensity = {FLAGGED_INTENSITY}, "
+        f"carbon_intensity = co2_for_intensity_t / (energy_consumption_tce / {FLAGGED_INTENSITY}) "
+        f"where region_code = '{region}' and year = {year}"
+    )
+    return warehouse, _rerun_region_year(good_build, change), region, year
+
+
+@pytest.fixture(scope="module")
+def negative_energy_build(good_build, flagged_build):
+    """A negative energy total for one county (impossible): the run must not publish."""
+    _, warehouse, _ = good_build
+    region, year = _county_year(warehouse)
+    before = _sha256(warehouse / "ghg.duckdb")
+    change = (
+        "update intermediate.int_region_year_inventory set energy_consumption_tce = -1000 "
+        f"where region_code = '{region}' and year = {year}"
+    )
+    return warehouse, _rerun_region_year(good_build, change), before
+
+
+def test_an_unusual_county_is_flagged_and_the_build_publishes(flagged_build):
+    warehouse, result, region, year = flagged_build
+    assert result.success
+    generation = current_generation(warehouse)
+    assert generation.run_id == result.run_id  # this run published
+    flags = query(
+        generation.full,
+        "select rule_code, value, reference_kind, message_en from audit.audit_review_flags where region_code = ? and year = ?",
+        [region, year],
+    )
+    by_rule = {rule: (value, kind, message) for rule, value, kind, message in flags}
+    assert by_rule["energy_intensity_above_range"][0] == pytest.approx(FLAGGED_INTENSITY)
+    # Gansu's intensity is near 1: 22.7 is far more than 3 times it.
+    _, kind, message = by_rule["energy_intensity_vs_province"]
+    assert kind == "province" and message.startswith("energy intensity more than 3 times its province's: 22.7, province ")
+    # counted in the manifest and the run summary; the blocking suite passed
+    assert generation.manifest["review_flags"]["energy_intensity_above_range"] >= 1
+    with duckdb.connect(str(warehouse / "operations.duckdb"), read_only=True) as con:
+        counted = dict(con.execute(
+            "select name, rows from ops.run_summary_detail where run_id = ? and kind = 'review_flag'", [result.run_id]
+        ).fetchall())
+        checks = dict(con.execute(
+            "select name, passed from ops.run_summary_detail where run_id = ? and kind = 'check'", [result.run_id]
+        ).fetchall())
+    assert counted == generation.manifest["review_flags"]
+    assert checks["gx_fct_region_year"] is True
+
+
+def test_review_flags_stay_out_of_the_public_file(flagged_build):
+    warehouse, _, _, _ = flagged_build
+    schemas = {row[0] for row in query(current_generation(warehouse).public, "select distinct table_schema from information_schema.tables")}
+    assert "audit" not in schemas
+
+
+def test_a_negative_energy_total_still_blocks(negative_energy_build):
+    warehouse, result, before = negative_energy_build
+    assert "fct_region_year" in _assert_nothing_published(warehouse, result, before)

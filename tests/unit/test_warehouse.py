@@ -98,6 +98,23 @@ def test_publish_switches_both_files_at_once_and_a_reader_keeps_its_generation(t
     assert value_of(root / "ghg.duckdb") == 2
 
 
+def test_the_manifest_counts_review_flags_per_rule(tmp_path):
+    """Issue 16: the review flags a build publishes are counted in its manifest; a build without
+    the table (made before the flags existed) counts none instead of failing."""
+    root = tmp_path / "warehouse"
+    build = make_build(root / "build" / "run1.duckdb", 1)
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE SCHEMA audit")
+        con.execute("CREATE TABLE audit.audit_review_flags AS SELECT * FROM (VALUES "
+                    "('620123', 'energy_intensity_above_range'), ('620123', 'energy_intensity_vs_province'), "
+                    "('620200', 'energy_intensity_vs_province')) AS flags(region_code, rule_code)")
+    first = publish_generation(build, root, run_id="run1")
+    assert first.manifest["review_flags"] == {"energy_intensity_above_range": 1, "energy_intensity_vs_province": 2}
+    assert json.loads((first.path / "publication.json").read_text(encoding="utf-8"))["review_flags"] == first.manifest["review_flags"]
+    second = publish_generation(make_build(root / "build" / "run2.duckdb", 2), root, run_id="run2")
+    assert second.manifest["review_flags"] == {}
+
+
 def test_publishing_replaces_the_plain_files_of_the_old_layout(tmp_path):
     root = tmp_path / "warehouse"
     make_build(root / "ghg.duckdb", 7, public=False)  # published before generations existed
