@@ -8,7 +8,8 @@ Every row of int_uncertainty_inputs is CO2e = activity × factor. Per draw:
   independently).
 Factors are normal, or lognormal where the seed says so (IPCC: large, skewed ranges), both with
 mean 1 and standard deviation U/1.96 (U = the 95 % half-width in %). Each region-year's total and
-each category × gas get the 2.5 and 97.5 percentiles ('linear', as np.percentile) of their draws.
+each category × gas of the regions at CATEGORY_LEVELS get the 2.5 and 97.5 percentiles ('linear',
+as np.percentile) of their draws.
 
 How it stays fast at any scale (linear in region-years, no loop per group):
 - within one output row (a category × gas, or a region-year's total) the rows of one family f are
@@ -21,10 +22,10 @@ How it stays fast at any scale (linear in region-years, no loop per group):
   (each row is the interval of its own sum). The total is drawn from its own X_f, S_f;
 - a row's percentiles scale with it: a row is normalised by its largest |X_f| or S_f, and rows with
   the same normalised (f, X_f, S_f) (rounded to 1e-9 of the scale, far below the draws' own error)
-  are drawn once. The sample's 36,306 category rows are ~17,500 distinct shapes.
+  are drawn once (of all 36,306 category rows of the sample, ~17,500 shapes).
 Monte Carlo error at 10,000 draws: a 2.5/97.5 percentile of a normal has a standard error of
 1.4 % of the half-width (≈ 1 % on the half-width), which is also how far the intervals moved when
-this replaced one activity draw per row (docs/methodology.md "Uncertainty").
+this replaced one activity draw per unit and region-year (docs/methodology.md "Uncertainty").
 
 The Monte Carlo is the pure function `monte_carlo` (tests/unit/test_uncertainty_monte_carlo.py
 checks it against Approach 1); `model` is the dbt wrapper.
@@ -43,10 +44,11 @@ KEY_DECIMALS = 9  # normalised X_f, S_f equal to 1e-9 of the row's scale are one
 CATEGORY_LEVELS = ("province",)  # the level whose category × gas rows get an Approach 2 interval
 BATCH_CELLS = 4_000_000  # rows × draws per batch: ~32 MB of float64, whatever the inventory's size
 
-INPUT_COLUMNS = [
-    "region_code", "year", "category_code", "gas", "uncertainty_id", "co2e_t", "activity_uncertainty_pct",
-    "factor_uncertainty_pct", "factor_distribution",
+INPUT_COLUMNS = [  # keys first, then the amounts (_encoded sorts by the first six as one number)
+    "region_code", "year", "category_code", "gas", "uncertainty_id", "factor_distribution", "co2e_t",
+    "activity_uncertainty_pct", "factor_uncertainty_pct",
 ]
+TEXT_COLUMNS = ("region_code", "category_code", "gas", "uncertainty_id", "factor_distribution")
 OUTPUT_COLUMNS = [
     "region_code", "year", "category_code", "gas", "approach", "co2e_t",
     "lower_t", "upper_t", "uncertainty_pct", "trend_uncertainty_pct",
@@ -151,6 +153,35 @@ def _estimates(units: pd.DataFrame, region_year: np.ndarray, category_row: np.nd
     return by_category, totals, first, bounds[:-1]
 
 
+def _encoded(inputs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The columns the result reads, text as integer codes in sorted order (sorting and grouping
+    numbers is fast at national scale), rows sorted by all of them; and each text column's values.
+
+    The same inputs in any order give the same result to the last bit: DuckDB hands the table over
+    in no promised order, and sums of floats depend on their order (two identical builds differed).
+    Rows equal on every column read are interchangeable."""
+    frame, text = pd.DataFrame(index=range(len(inputs))), {}
+    for column in INPUT_COLUMNS:
+        if column in TEXT_COLUMNS:
+            codes, uniques = pd.factorize(inputs[column])  # the few distinct values are sorted below
+            if (codes < 0).any():
+                raise ValueError(f"int_uncertainty_inputs.{column} is null in {(codes < 0).sum()} rows")
+            values = np.asarray(uniques, dtype=object)
+            order = np.argsort(values, kind="stable")
+            rank = np.empty(len(order), np.int64)
+            rank[order] = np.arange(len(order))
+            frame[column], text[column] = rank[codes], values[order]
+        else:
+            frame[column] = inputs[column].to_numpy(dtype=np.int64 if column == "year" else float)
+    # the text codes and the year as one mixed-radix number (a few billion at most), then the amounts
+    key = np.zeros(len(frame), np.int64)
+    for column in INPUT_COLUMNS[:6]:
+        codes = frame[column].to_numpy() - frame[column].min()
+        key = key * (int(codes.max()) + 1) + codes
+    order = np.lexsort([frame[column].to_numpy() for column in reversed(INPUT_COLUMNS[6:])] + [key])
+    return frame.iloc[order].reset_index(drop=True), text
+
+
 def monte_carlo(
     inputs: pd.DataFrame, n_draws: int = N_DRAWS, seed: int = SEED, category_regions: set[str] | None = None,
 ) -> pd.DataFrame:
@@ -161,25 +192,22 @@ def monte_carlo(
     factor_uncertainty_pct, factor_distribution (int_uncertainty_inputs)."""
     if inputs.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    # The same inputs in any order give the same result to the last bit: DuckDB hands the table over
-    # in no promised order, and sums of floats depend on their order (two identical builds differed).
-    # Sorted by every column the result reads: rows equal on all of them are interchangeable.
-    inputs = inputs.sort_values(INPUT_COLUMNS, kind="mergesort", ignore_index=True)
+    frame, text = _encoded(inputs)
     rng = np.random.default_rng(seed)
-    families = (
-        inputs.groupby("uncertainty_id", sort=True)[["factor_uncertainty_pct", "factor_distribution"]]
-        .first().reset_index()
-    )
+    # uncertainty_id codes are 0…n−1 in sorted order: a family's code is its index
+    families = frame.groupby("uncertainty_id", sort=True)[["factor_uncertainty_pct", "factor_distribution"]].first()
+    families["factor_distribution"] = text["factor_distribution"][families["factor_distribution"].to_numpy()]
     factors = np.ascontiguousarray(factor_multipliers(families, n_draws, rng).T)
     # one activity draw per family, G_f = F_f · w_f (module docstring)
     basis = np.vstack([factors, factors * rng.standard_normal(factors.shape)])
-    units = _units(inputs)
-    family = units["uncertainty_id"].map({f: i for i, f in enumerate(families["uncertainty_id"])}).to_numpy()
+    units = _units(frame)
+    family = units["uncertainty_id"].to_numpy()
     region_year = units.groupby(["region_code", "year"], sort=True).ngroup().to_numpy()
     category_row = units.groupby(["region_code", "year", "category_code", "gas"], sort=True).ngroup().to_numpy()
     by_category, totals, first, total_first = _estimates(units, region_year, category_row)
     x, sigma_sq = units["co2e_t"].to_numpy(), units["activity_sigma_sq"].to_numpy()
-    detailed = np.ones(len(units), bool) if category_regions is None else units["region_code"].isin(category_regions).to_numpy()
+    region = units["region_code"].to_numpy()
+    detailed = np.ones(len(units), bool) if category_regions is None else np.isin(text["region_code"], list(category_regions))[region]
     kept = detailed[first]
     by_category, first = by_category[kept], first[kept]
     renumbered = np.cumsum(kept) - 1  # category rows of the detailed regions, numbered 0…n−1
@@ -197,9 +225,9 @@ def monte_carlo(
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(co2e != 0, (bounds[:, 1] - bounds[:, 0]) / 2 / np.abs(co2e) * 100, np.nan)
     result = pd.DataFrame({
-        "region_code": labels["region_code"], "year": labels["year"].astype(int),
-        "category_code": np.where(is_total, "total", labels["category_code"]),
-        "gas": np.where(is_total, "all", labels["gas"]),
+        "region_code": text["region_code"][labels["region_code"]], "year": labels["year"].astype(int),
+        "category_code": np.where(is_total, "total", text["category_code"][labels["category_code"]]),
+        "gas": np.where(is_total, "all", text["gas"][labels["gas"]]),
         "approach": "approach_2", "co2e_t": co2e, "lower_t": bounds[:, 0], "upper_t": bounds[:, 1],
         "uncertainty_pct": pct, "trend_uncertainty_pct": np.nan,
     })
