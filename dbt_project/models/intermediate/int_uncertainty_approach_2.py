@@ -11,7 +11,7 @@ mean 1 and standard deviation U/1.96 (U = the 95 % half-width in %). Each region
 each category × gas of the regions at CATEGORY_LEVELS get the 2.5 and 97.5 percentiles ('linear',
 as np.percentile) of their draws.
 
-How it stays fast at any scale (linear in region-years, no loop per group):
+How it stays fast at any scale (linear in region-years; no draw loop per region-year):
 - within one output row (a category × gas, or a region-year's total) the rows of one family f are
   summed first: with one shared factor and independent normal activities that sum is exact in
   distribution, Σ(x_i + σ_i·z_i)·F = (X + S·w)·F with X = Σx_i, S = √Σσ_i², w standard normal;
