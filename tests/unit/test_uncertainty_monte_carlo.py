@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,3 +97,45 @@ def test_the_seed_makes_the_run_repeatable_and_the_output_has_the_mart_columns()
     assert set(first["approach"]) == {"approach_2"}
     assert mc.N_DRAWS >= 10_000 and mc.SEED == 20161231
     assert mc.monte_carlo(frame.iloc[0:0]).empty
+
+
+def test_the_percentiles_are_numpys_linear_ones():
+    rng = np.random.default_rng(7)
+    for n_draws in (1, 2, 3, 40, 10_000):
+        draws = rng.lognormal(size=(20, n_draws)).astype(np.float32)
+        expected = np.percentile(draws.astype(float), mc.PERCENTILES, axis=1).T
+        np.testing.assert_allclose(mc.quantiles(draws), expected, rtol=1e-12)
+
+
+def test_the_same_rows_in_any_order_give_the_same_bits_and_sums_need_not_be_drawn_row_by_row():
+    rows = [
+        _row(region, category, 100.0 + i * 7.5, family, 3.0, 5.0, year=year)
+        for i, (region, year) in enumerate([("620000", 2019), ("620100", 2020), ("620200", 2020)])
+        for category, family in [("1.A.1.a", "coal_co2"), ("1.A.2.a", "coal_co2"), ("2.A.1", "cement")]
+    ]
+    frame = pd.DataFrame(rows)
+    first = mc.monte_carlo(frame)
+    shuffled = mc.monte_carlo(frame.sample(frac=1, random_state=1))
+    pd.testing.assert_frame_equal(first, shuffled, check_exact=True)
+    # nine category rows and three totals; two rows of the same shape (one family, same relative σ)
+    # have the same relative interval
+    assert len(first) == 12
+    one = first[(first["category_code"] == "2.A.1")].set_index("region_code")
+    assert one.loc["620000", "uncertainty_pct"] == pytest.approx(one.loc["620100", "uncertainty_pct"], rel=1e-6)
+
+
+def test_category_rows_only_for_the_detailed_regions_but_every_total():
+    frame = pd.DataFrame([
+        _row("620000", "1.A.1.a", 300.0, "coal_co2", 3.0, 4.0),
+        _row("620000", "2.A.1", 200.0, "cement", 6.0, 8.0),
+        _row("620100", "1.A.1.a", 100.0, "coal_co2", 3.0, 4.0),
+        _row("620100", "2.A.1", 50.0, "cement", 6.0, 8.0),
+    ])
+    result = mc.monte_carlo(frame, category_regions={"620000"})
+    assert sorted(zip(result["region_code"], result["category_code"])) == [
+        ("620000", "1.A.1.a"), ("620000", "2.A.1"), ("620000", "total"), ("620100", "total"),
+    ]
+    everything = mc.monte_carlo(frame).set_index(["region_code", "category_code"])
+    # the totals do not depend on which regions are detailed
+    totals = result.set_index(["region_code", "category_code"]).loc[[("620000", "total"), ("620100", "total")]]
+    pd.testing.assert_frame_equal(totals, everything.loc[totals.index])
