@@ -150,6 +150,11 @@ def published_file(root: Path, which: str = "full") -> Path:
     return Path(root) / name
 
 
+def generation_file(root: Path, generation: str, which: str = "full") -> Path:
+    """A file of a named generation (an incremental run reads the one it started from)."""
+    return Path(root) / GENERATIONS / generation / (FULL_NAME if which == "full" else PUBLIC_NAME)
+
+
 def table_row_counts(db_path: Path, schemas: tuple[str, ...] = ("marts",)) -> dict[str, int]:
     """Row counts of every table in the given schemas, opened read-only."""
     with duckdb.connect(str(db_path), read_only=True) as con:

@@ -8,7 +8,7 @@ import yaml
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines import partitions, paths, publication
+from pipelines import incremental, partitions, paths, publication
 from pipelines.warehouse import build_path, seed_from_publication
 from pipelines.writer_lock import acquire, lock_path, release
 
@@ -45,10 +45,26 @@ class WarehouseResource(ConfigurableResource):
             what=what,
             on_wait=(lambda message: log.warning(message)) if log else None,
         )
-        if run is not None and partitions.reload_year(run.tags.get("dagster/partition")) is not None:
-            build_file = self.build_file(run.run_id)
-            if not build_file.exists():  # a retried run keeps what its first attempt reloaded
-                seed_from_publication(self.published_file(), build_file)
+        if run is None:
+            return
+        build_file = self.build_file(run.run_id)
+        if build_file.exists():  # a retried run keeps what its first attempt read and chose
+            return
+        code = incremental.code_fingerprint()
+        if partitions.reload_year(run.tags.get("dagster/partition")) is not None:
+            seed_from_publication(self.published_file(), build_file)
+            mode = incremental.RunMode(False, None, "year backfill on the published raw tables")
+        else:
+            current = publication.current_generation(self.root())
+            mode = incremental.choose_mode(
+                run.tags.get(incremental.MODE_TAG) == incremental.INCREMENTAL, self.published_file(),
+                current.name if current else None, code,
+            )
+            if mode.incremental:
+                incremental.copy_schemas(self.published_file(), build_file, [incremental.RAW_SCHEMA, incremental.STATE_SCHEMA])
+        incremental.record_mode(build_file, mode, code)
+        if log:
+            log.info(f"build mode: {mode.reason}")
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._lock is not None:

@@ -28,6 +28,7 @@ from dagster import (
 from pipelines import paths
 from pipelines.alerts import record_alert
 from pipelines.inbox import inbox_files, settle_seconds
+from pipelines.incremental import file_digest, nightly_mode_tags
 from pipelines.partitions import FULL
 # On a server that runs unattended, set GHG_INBOX_SENSOR=on in the daemon's environment (or
 # start the sensor once in the UI / `dagster sensor start inbox_sensor`; the instance keeps it).
@@ -36,14 +37,6 @@ from pipelines.partitions import FULL
 INBOX_SENSOR_DEFAULT = (
     DefaultSensorStatus.RUNNING if os.environ.get("GHG_INBOX_SENSOR", "").lower() in ("1", "on", "true") else DefaultSensorStatus.STOPPED
 )
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def inbox_fingerprint(inbox: Path) -> str | None:
@@ -98,7 +91,7 @@ def inbox_sensor(context: SensorEvaluationContext):
     # Dagster also refuses a second run with the same run_key, so a renamed copy of an
     # already-loaded set of files can never start a second load even if the cursor is reset.
     return SensorResult(
-        run_requests=[RunRequest(run_key=decision.run_key, partition_key=FULL, tags={"ghg/trigger": "inbox_sensor"})],
+        run_requests=[RunRequest(run_key=decision.run_key, partition_key=FULL, tags={"ghg/trigger": "inbox_sensor", **nightly_mode_tags()})],
         cursor=decision.cursor,
     )
 

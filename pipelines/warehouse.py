@@ -9,7 +9,6 @@ pipelines/publication.py make it (and the public file copied from it) the publis
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -89,17 +88,18 @@ class NothingPublished(RuntimeError):
 
 
 def seed_from_publication(published: Path, build_file: Path) -> Path:
-    """Start a year backfill's build file as a copy of the published full warehouse (which is only
-    ever read: generations never change after publication, so a plain copy is a whole version)."""
+    """Start a year backfill's build file from the published raw tables (generations never change
+    after publication, so they are a whole version). Only the raw schema (and the build state) is
+    copied, into a fresh file: dbt then builds every model once, so a backfill's file is no larger
+    than a full build's (a copy of the whole file rebuilt in place grew by half)."""
+    from pipelines import incremental
+
     if not published.exists():
         raise NothingPublished(
             f"{published} does not exist: a year backfill builds on the published warehouse; run the full build "
             "(`ghg build`) first"
         )
-    build_file.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (build_file, build_file.with_name(build_file.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    shutil.copyfile(published, build_file)
+    incremental.copy_schemas(published, build_file, [incremental.RAW_SCHEMA, incremental.STATE_SCHEMA])
     return build_file
 
 

@@ -5,12 +5,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from pipelines import incremental, publication
 from pipelines.dbt_project import dbt_project, ensure_manifest
+from pipelines.ingest.families import FAMILIES
 from pipelines.partitions import BUILD_PARTITIONS
-from pipelines.publication import ACCEPT_DROP_TAG
 from pipelines.resources import WarehouseResource
 from pipelines.writer_lock import WRITER_POOL
 
@@ -49,11 +50,46 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # Unit tests check the formulas' code, not the night's data: they run in CI (make test builds the
     # fixture project with them), not in every build.
     args = ["build", "--exclude-resource-type", "unit_test", *dbt_run_vars(context.run.tags)]
+    build_file = warehouse.build_file(context.run.run_id)
+    mode = incremental.read_mode(build_file)
+    plan = None
+    if mode.incremental:
+        plan = incremental_plan(build_file, publication.generation_file(warehouse.root(), mode.base_generation), context.log.info)
+        args += ["--exclude", " ".join(plan.exclude), "--indirect-selection", "cautious"]
+    if plan is not None:
+        # The copied relations are this run's too (the publication's rows of unchanged inputs): reported
+        # as materialised, parents first and before anything dbt builds on them, so the checks and the
+        # publication downstream run as in a full build.
+        manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+        translator = GhgDbtTranslator()
+        for unique_id in plan.copied_ids:
+            yield MaterializeResult(
+                asset_key=translator.get_asset_key(manifest["nodes"][unique_id]),
+                metadata={"copied_from_generation": mode.base_generation},
+            )
     yield from run_dbt.cli(args, context=context).stream()
+
+
+def incremental_plan(build_file, base_file, log) -> incremental.DbtPlan:
+    """Which dbt nodes an incremental run rebuilds (descendants of the families whose files changed),
+    with every other table copied from the base publication into the build file first."""
+    from pipelines.assets.ingestion import PREVIOUS_COVERAGE_TABLE, REGISTERS
+
+    now, _ = incremental.read_state(build_file)
+    before, _ = incremental.read_state(base_file)
+    changed = sorted(family for family in FAMILIES if now.get(family) != before.get(family))
+    sources = incremental.changed_sources(
+        changed, {family: list(FAMILIES[family].tables) for family in FAMILIES}, REGISTERS, [PREVIOUS_COVERAGE_TABLE],
+    )
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    plan = incremental.dbt_plan(manifest, sources)
+    incremental.copy_relations(base_file, build_file, [(schema, name) for _, schema, name in plan.copied])
+    log(f"incremental: changed families {changed or 'none'}; {incremental.describe(plan)}")
+    return plan
 
 
 def dbt_run_vars(tags: Mapping[str, str]) -> list[str]:
     """dbt --vars of this run: an accepted completeness drop (`ghg build --accept-drop "reason"`)
     lets the completeness gate pass and names the reason in audit.audit_completeness_drops."""
-    reason = (tags.get(ACCEPT_DROP_TAG) or "").strip()
+    reason = (tags.get(publication.ACCEPT_DROP_TAG) or "").strip()
     return ["--vars", json.dumps({"accept_drop_reason": reason}, ensure_ascii=False)] if reason else []

@@ -18,7 +18,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, asset, multi_asset
 
 from pipelines import inbox as inbox_files
-from pipelines import partitions, publication
+from pipelines import incremental, partitions, publication
 from pipelines.ingest.families import FAMILIES
 from pipelines.ingest.results import files_frame
 from pipelines.ingest.schemas import PREVIOUS_PUBLICATION_COVERAGE_SCHEMA as PREVIOUS_COVERAGE_SCHEMA
@@ -63,6 +63,29 @@ def read_settled(family: str, inbox, log: Callable[[str], None] | None = None):
     return result
 
 
+def unchanged_family(family: str, inbox, build_file, root, log: Callable[[str], None] | None = None) -> int | None:
+    """In an incremental run whose base publication recorded the same fingerprint for the family's
+    files, record it and return the number of files (the family is not read); else None
+    (pipelines/incremental.py)."""
+    mode = incremental.read_mode(build_file)
+    if not mode.incremental:
+        return None
+    inbox_files.wait_until_settled(inbox, family, log=log)
+    files = inbox_files.inbox_files(inbox, family)
+    fingerprint = incremental.family_fingerprint(inbox, files)
+    published, _ = incremental.read_state(publication.generation_file(root, mode.base_generation, "full"))
+    if published.get(family) != fingerprint:
+        return None
+    incremental.record_family(build_file, family, fingerprint, len(files))
+    return len(files)
+
+
+def record_fingerprint(family: str, inbox, build_file) -> None:
+    """The fingerprint of the family's files as they were read (read_settled saw none change)."""
+    files = inbox_files.inbox_files(inbox, family)
+    incremental.record_family(build_file, family, incremental.family_fingerprint(inbox, files), len(files))
+
+
 def write_family(db, family: str, result, year: int | None) -> dict[str, str]:
     """Write one family's reading into the build file; returns what happened to each table.
 
@@ -102,10 +125,20 @@ def make_ingestion_asset(family: str):
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
         inbox = warehouse.inbox()
+        build_file = warehouse.build_file(context.run.run_id)
         year = partitions.reload_year(context.partition_key)
+        unchanged = unchanged_family(family, inbox, build_file, warehouse.root(), log=context.log.info)
+        if unchanged is not None:
+            context.log.info(f"{family}: {unchanged} file(s) unchanged since the publication this run builds on: not read, "
+                             "raw tables kept as published")
+            for table in tables:
+                yield MaterializeResult(asset_key=AssetKey([RAW, table]),
+                                        metadata={"rows_loaded": "kept as published (files unchanged)", "files_read": 0})
+            return
         context.log.info(f"reading {family} from {inbox / family}" + (f" to reload {year}" if year else ""))
         result = read_settled(family, inbox, log=context.log.info)
-        done = write_family(warehouse.build_file(context.run.run_id), family, result, year)
+        done = write_family(build_file, family, result, year)
+        record_fingerprint(family, inbox, build_file)
         summary = _quarantine_summary(result.quarantine)
         if result.quarantine.height:
             context.log.warning(f"{family}: {result.quarantine.height} rows quarantined\n{summary}")

@@ -1,6 +1,6 @@
 """`ghg`: the platform's command line.
 
-  ghg build [--sample] [--accept-drop REASON] [--years Y ...]
+  ghg build [--sample] [--incremental] [--accept-drop REASON] [--years Y ...]
                                              ingest the inbox, build, publish if every blocking check passed
   ghg ingest FILE...  [--db PATH]            validate files and load them into a scratch build file
   ghg status                                 the last build and the published pair of files
@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--accept-drop", metavar="REASON",
                        help="publish even though data the last publication had is missing (the completeness gate), "
                             "recording REASON with the publication")
+    build.add_argument("--incremental", action="store_true",
+                       help="read only the source families whose files changed since the publication and rebuild only "
+                            "what depends on them (a full build when the code changed or nothing is published yet)")
     build.add_argument("--years", type=int, nargs="+", metavar="YEAR",
                        help="reload only these report years of the statistics and enterprise reports on top of the "
                             "published warehouse (one backfill run per year), then publish")

@@ -42,7 +42,7 @@ class BuildOutcome:
     checks_failed: list[str] = field(default_factory=list)
 
 
-def run_build(year: int | None = None, accept_drop: str | None = None) -> BuildOutcome:
+def run_build(year: int | None = None, accept_drop: str | None = None, incremental: bool = False) -> BuildOutcome:
     """Run the nightly_build job in this process: partition "all", or with a year that year's partition
     (a year backfill: the same assets, checks and publication; pipelines/partitions.py).
 
@@ -63,7 +63,11 @@ def run_build(year: int | None = None, accept_drop: str | None = None) -> BuildO
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
         "resources": {"warehouse": {"config": {"lock_wait_seconds": 0}}},
     }
+    from pipelines.incremental import INCREMENTAL, MODE_TAG
+
     tags = {"ghg/trigger": "cli"}
+    if incremental:
+        tags[MODE_TAG] = INCREMENTAL
     if accept_drop:
         tags[publication.ACCEPT_DROP_TAG] = accept_drop
     before = publication.current_generation(paths.warehouse_dir())
@@ -169,15 +173,17 @@ def cmd_build(args: argparse.Namespace, run_build: Callable[..., BuildOutcome]) 
         return EXIT_FAILED
     if args.years:
         return _backfill(args.years, accept_drop, run_build)
+    # Only an incremental build passes the option, so a replacement run_build (tests, tools) keeps working.
+    build_options = {"accept_drop": accept_drop, **({"incremental": True} if args.incremental else {})}
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     started = time.monotonic()
     if interactive():
         from rich.console import Console
 
         with Console(stderr=True).status("building: ingestion → dbt build → checks → publish …"):
-            outcome = run_build(accept_drop=accept_drop)
+            outcome = run_build(**build_options)
     else:
-        outcome = run_build(accept_drop=accept_drop)
+        outcome = run_build(**build_options)
     seconds = time.monotonic() - started
     _record_build(outcome, started_at, seconds)
     checks = f"checks: {outcome.checks_passed} passed, {len(outcome.checks_failed)} failed"

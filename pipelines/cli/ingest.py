@@ -132,50 +132,124 @@ class FileReport:
     error: str = ""
 
 
-def _append_tables(db: Path, tables: dict, quarantine) -> None:
-    import duckdb
-
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db)) as con:
-        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-        for table, frame in [*tables.items(), ("quarantine", quarantine)]:
-            con.register("incoming_frame", frame.to_arrow())
-            con.execute(f'CREATE TABLE IF NOT EXISTS raw."{table}" AS SELECT * FROM incoming_frame LIMIT 0')
-            con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM incoming_frame')
-            con.unregister("incoming_frame")
+def _append_into(con, tables: dict, quarantine) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for table, frame in [*tables.items(), ("quarantine", quarantine)]:
+        con.register("incoming_frame", frame.to_arrow())
+        con.execute(f'CREATE TABLE IF NOT EXISTS raw."{table}" AS SELECT * FROM incoming_frame LIMIT 0')
+        con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM incoming_frame')
+        con.unregister("incoming_frame")
 
 
-def ingest_file(path: Path, db: Path) -> FileReport:
-    """Read one file with its family's reader (in a private one-file inbox) and load it into db."""
-    from pipelines.ingest.families import FOLDERS, family_of_folder
+def _classified(path: Path) -> tuple[FileReport, Path | None]:
+    """A report with the file's inbox folder, and its path below that folder (None: not readable)."""
+    from pipelines.ingest.families import FOLDERS
 
     report = FileReport(path)
     try:
         report.folder, below = classify(path)
     except UnknownKind as error:
         report.error = f"cannot tell which source family this is ({error}); put it under one of: {', '.join(FOLDERS)}"
-        return report
+        return report, None
     except Exception as error:
         report.error = f"cannot be read: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
-        return report
-    family = family_of_folder(report.folder)
+        return report, None
+    return report, below
+
+
+def _read_batch(family, placed: list[tuple[FileReport, Path]]):
+    """Read files of one family together in a private inbox (one reader call, as the build reads them)."""
     with tempfile.TemporaryDirectory(prefix="ghg-ingest-") as scratch:
-        target = Path(scratch) / report.folder / below
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-        try:
-            result = family.reader(Path(scratch))
-        except Exception as error:
-            report.error = f"reader failed: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-            return report
+        for report, below in placed:
+            target = Path(scratch) / report.folder / below
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(report.path, target)
+        return family.reader(Path(scratch))
+
+
+def _attribute(placed: list[tuple[FileReport, Path]], result) -> None:
+    """Each file's accepted and quarantined rows, found by the source_file every row carries."""
+    import polars as pl
+
+    keys = {f"{report.folder}/{below.as_posix()}": report for report, below in placed}
+    loaded: dict[str, int] = {}
     # Loaded rows are the data tables' rows (the deliveries register describes them, it adds none).
-    report.loaded = sum(frame.height for table, frame in result.tables.items() if table != "enterprise_report_deliveries")
-    report.quarantined = result.quarantine.height
-    if report.quarantined:
-        counts = result.quarantine.group_by("reason").len().sort(["len", "reason"], descending=[True, False])
-        report.reasons = [(row["len"], row["reason"]) for row in counts.iter_rows(named=True)]
-    _append_tables(db, result.tables, result.quarantine)
-    return report
+    for table, frame in result.tables.items():
+        if table != "enterprise_report_deliveries" and frame.height and "source_file" in frame.columns:
+            for key, count in frame.group_by("source_file").len().iter_rows():
+                loaded[key] = loaded.get(key, 0) + count
+    quarantine = result.quarantine
+    for key, report in keys.items():
+        report.loaded = loaded.get(key, 0)
+        mine = quarantine.filter(pl.col("source_file") == key) if quarantine.height else quarantine
+        report.quarantined = mine.height
+        if mine.height:
+            counts = mine.group_by("reason").len().sort(["len", "reason"], descending=[True, False])
+            report.reasons = [(row["len"], row["reason"]) for row in counts.iter_rows(named=True)]
+
+
+def _batches(placed: list[tuple[FileReport, Path]]) -> list[list[tuple[FileReport, Path]]]:
+    """Files grouped by family, a file whose inbox path another already takes starting a new batch."""
+    from pipelines.ingest.families import family_of_folder
+
+    batches: dict[tuple[str, int], list[tuple[FileReport, Path]]] = {}
+    taken: dict[tuple[str, int], set[str]] = {}
+    for report, below in placed:
+        family = family_of_folder(report.folder).name
+        key = f"{report.folder}/{below.as_posix()}"
+        round_ = 0
+        while key in taken.setdefault((family, round_), set()):
+            round_ += 1
+            taken.setdefault((family, round_), set())
+        taken[(family, round_)].add(key)
+        batches.setdefault((family, round_), []).append((report, below))
+    return list(batches.values())
+
+
+def ingest_files(paths_: list[Path], db: Path) -> list[FileReport]:
+    """Read the files with their families' readers — all files of a family in one private inbox, as
+    the build reads them (~100× faster than one inbox per file) — and load them into db. A batch that
+    breaks the reader is read again one file at a time, so one bad file costs only itself."""
+    from pipelines.ingest.families import family_of_folder
+
+    classified = [_classified(path) for path in paths_]
+    placed = [(report, below) for report, below in classified if below is not None]
+    loads = []
+    for batch in _batches(placed):
+        family = family_of_folder(batch[0][0].folder)
+        try:
+            parts = [(batch, _read_batch(family, batch))]
+        except Exception as error:
+            if len(batch) == 1:
+                batch[0][0].error = f"reader failed: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+                continue
+            parts = []
+            for one in batch:
+                try:
+                    parts.append(([one], _read_batch(family, [one])))
+                except Exception as single_error:
+                    one[0].error = (f"reader failed: {type(single_error).__name__}: "
+                                    f"{str(single_error).splitlines()[0] if str(single_error) else ''}")
+        for part, result in parts:
+            _attribute(part, result)
+            loads.append(result)
+    _append_results(db, loads)
+    return [report for report, _ in classified]
+
+
+def ingest_file(path: Path, db: Path) -> FileReport:
+    """Read one file with its family's reader (in a private one-file inbox) and load it into db."""
+    return ingest_files([path], db)[0]
+
+
+def _append_results(db: Path, results: list) -> None:
+    if results:
+        import duckdb
+
+        db.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(db)) as con:
+            for result in results:
+                _append_into(con, result.tables, result.quarantine)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -191,15 +265,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if refused:
         stderr(f"--db {safe(db)}: {refused}; give a scratch file outside the publication")
         return EXIT_USAGE
-    reports = []
     if interactive() and len(files) > 1:
-        from rich.progress import track
+        from rich.console import Console
 
-        iterator = track(files, description="reading files", console=None, transient=True)
+        with Console(stderr=True).status(f"reading {len(files)} files …"):
+            reports = ingest_files(files, db)
     else:
-        iterator = files
-    for path in iterator:
-        reports.append(ingest_file(path, db))
+        reports = ingest_files(files, db)
     for report in reports:
         # Reasons quote cells of the file: shown with control characters escaped, one line each.
         if report.error:
