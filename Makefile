@@ -43,7 +43,7 @@ run: build serve
 
 # Two workers, whole modules each (a module's builds and fixtures stay on one worker).
 test: setup parse chromium
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 
 # The browser test drives Debian's chromium through playwright (playwright's own browser
 # download cannot be reached from these machines). Installed once, with apt, when missing.

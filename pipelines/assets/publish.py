@@ -4,7 +4,7 @@ pair (pipelines/publication.py), or nothing happens."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from pipelines import partitions, publication
+from pipelines import incremental, partitions, publication
 from pipelines.assets.dbt import ghg_dbt_assets
 from pipelines.resources import WarehouseResource
 from pipelines.run_summary import record as record_run
@@ -34,10 +34,12 @@ def publish_run(context, warehouse: WarehouseResource) -> dict:
     run summary; returns the metadata to report."""
     run_id = context.run.run_id
     accepted_drop = (context.run.tags.get(publication.ACCEPT_DROP_TAG) or "").strip() or None
+    mode = incremental.read_mode(warehouse.build_file(run_id))
     generation = publication.publish_generation(
         warehouse.build_file(run_id), warehouse.root(), run_id=run_id, accepted_drop=accepted_drop,
         extra={"job": context.run.job_name, "trigger": context.run.tags.get("ghg/trigger", ""),
-               "partition": context.run.tags.get("dagster/partition", partitions.FULL)},
+               "partition": context.run.tags.get("dagster/partition", partitions.FULL),
+               "mode": "incremental" if mode.incremental else "full", "mode_reason": mode.reason},
     )
     removed = publication.prune_builds(warehouse.root() / publication.BUILD_FOLDER)
     files = generation.manifest["files"]

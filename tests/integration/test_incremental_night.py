@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.compare_marts import compare, report
-from pipelines import incremental
+from pipelines import incremental, publication
 from pipelines.paths import SAMPLE_DIR
 from tests.integration.build_helpers import query, run_nightly_build
 
@@ -96,6 +96,7 @@ def test_incremental_night_reads_only_what_changed_and_equals_a_full_build(night
     assert "copied_from_generation" not in done["marts/fct_market_daily"]
 
     published = warehouse / "ghg.duckdb"
+    assert publication.current_generation(warehouse).manifest["mode"] == "incremental"
     assert query(published, "SELECT max(trade_date) FROM marts.fct_market_daily WHERE exchange_code = 'BJ'")[0][0].isoformat() == "2020-12-30"
 
     full = tmp_path / "full"
