@@ -95,22 +95,25 @@ def stage_of(step_key: str) -> str:
     return "other steps"
 
 
-def run_steps(dagster_home: Path) -> tuple[str, list[dict]]:
-    """The (only) run of a fresh DAGSTER_HOME: its id and its steps' times from Dagster's records."""
+def run_steps(dagster_home: Path) -> tuple[str, float | None, list[dict]]:
+    """The (only) run of a fresh DAGSTER_HOME: its id, its duration (start → end, s) and its steps'
+    times, from Dagster's records."""
     from dagster import DagsterInstance
     from dagster._core.instance.ref import InstanceRef
 
     with DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home))) as instance:
         runs = instance.get_runs(limit=1)
         if not runs:
-            return "", []
+            return "", None, []
         run_id = runs[0].run_id
+        stats = instance.get_run_stats(run_id)
+        run_s = stats.end_time - stats.start_time if stats.end_time and stats.start_time else None
         steps = [
             {"step": s.step_key, "stage": stage_of(s.step_key), "status": str(s.status.value if s.status else ""),
              "s": (s.end_time - s.start_time) if s.end_time and s.start_time else 0.0}
             for s in instance.get_run_step_stats(run_id)
         ]
-    return run_id, steps
+    return run_id, run_s, steps
 
 
 def dbt_nodes(run_id: str, target: Path = PROJECT_ROOT / "dbt_project" / "target") -> list[dict]:

@@ -100,8 +100,15 @@ def _stages(record: dict) -> list[str]:
              _row(("stage", "s", "share of build wall time")), _row(("---",) * 3)]
     for stage, values in sorted(per_stage.items(), key=lambda item: -statistics.median(item[1])):
         lines.append(_row((stage, f"{statistics.median(values):.1f}", f"{statistics.median(values) / median_wall:.0%}")))
+    run_s = [b["run_s"] for b in record["builds"] if b.get("run_s")]
+    if run_s:
+        outside = statistics.median(b["wall_s"] - b["run_s"] for b in record["builds"] if b.get("run_s"))
+        lines.append(_row(("whole Dagster run (start → end)", f"{statistics.median(run_s):.1f}",
+                           f"{statistics.median(run_s) / median_wall:.0%}")))
+        lines.append(_row(("outside the run (imports, definitions, dbt manifest, exit)", f"{outside:.1f}",
+                           f"{outside / median_wall:.0%}")))
     lines += ["", "Steps run side by side (the ingest steps) overlap, so shares may add up to more than 100 %; "
-              "the rest of the wall time is process start-up, Dagster's own bookkeeping and the run summary.", ""]
+              "what the steps leave of the run is Dagster's own bookkeeping between steps.", ""]
     return lines
 
 

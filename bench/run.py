@@ -51,10 +51,10 @@ def one_build(run_dir: Path, inbox: Path) -> dict:
     shutil.copytree(inbox, run_dir / "inbox", ignore=shutil.ignore_patterns(inboxes.DONE_MARK))
     timed = measure.run_timed([_venv_bin("ghg"), "build"], _build_env(run_dir, run_dir / "inbox"),
                               run_dir / "build.log")
-    run_id, steps = measure.run_steps(run_dir / "dagster_home")
+    run_id, run_s, steps = measure.run_steps(run_dir / "dagster_home")
     return {
         "wall_s": timed.wall_s, "peak_rss_bytes": timed.peak_rss_bytes, "returncode": timed.returncode,
-        "run_id": run_id, "steps": steps, "dbt_nodes": measure.dbt_nodes(run_id) if run_id else [],
+        "run_id": run_id, "run_s": run_s, "steps": steps, "dbt_nodes": measure.dbt_nodes(run_id) if run_id else [],
         "rows_read": measure.rows_read(run_dir / "warehouse", run_id) if run_id else None,
         "log_tail": timed.output[-2000:],
     }

@@ -19,7 +19,7 @@ SECTIONS = (
     "## Preset `tiny`", "### Wall time and memory", "build, s", "floor, s", "build ÷ floor",
     "build peak RSS (process tree), GB", "floor peak RSS, GB", "Rows read by the build", "### Targets (issue 16)",
     "build ≤ 3 × floor", "### Build stages", "ingest_energy_statistics", "dbt (ghg_dbt_assets)", "GX checks",
-    "publish (warehouse__ghg)", "### dbt nodes", "| model |", "| test |", "| seed |", "Five slowest nodes",
+    "publish (warehouse__ghg)", "whole Dagster run", "### dbt nodes", "| model |", "| test |", "| seed |", "Five slowest nodes",
     "### Dashboard pages", "| overview |", "| enterprises |", "### Floor check: passed", "### Machine",
     "dbt-core", "## How cost grows with size", "<!-- bench-data",
 )

@@ -18,6 +18,7 @@ def _record(preset: str, build_s: float, floor_s: float, rows: int) -> dict:
         "preset": preset, "description": f"{preset} inbox", "recorded_at": "2026-12-05 12:00 UTC", "reps": 1,
         "inbox": {"files": 3, "bytes": 2_000_000}, "page_repeat": 1,
         "builds": [{"wall_s": build_s, "peak_rss_bytes": 2e9, "returncode": 0, "run_id": "abc1234-x", "rows_read": rows,
+                    "run_s": build_s - 10,
                     "steps": [{"step": "ghg_dbt_assets", "stage": "dbt (ghg_dbt_assets)", "s": build_s / 2}],
                     "dbt_nodes": [{"kind": "model", "name": "fct_region_year", "s": 1.5}]}],
         "floors": [{"wall_s": floor_s, "peak_rss_bytes": 5e8, "cells": rows // 10}],
@@ -39,6 +40,7 @@ def test_a_preset_rerun_replaces_its_section_and_keeps_the_others(tmp_path):
     # two sizes: build = 30 s + 60 s per million rows read (through (0.1, 30) and (1.1, 90))
     assert "| build | 24.00 s | 60.00 s |" in text
     assert "| sample build ≤ 15 s | 90.00 s | no |" in text
+    assert "| outside the run (imports, definitions, dbt manifest, exit) | 10.0 | 33% |" in text
 
 
 def test_growth_needs_two_sizes(tmp_path):
