@@ -75,8 +75,10 @@ def _sheet_cells(rows: list[tuple], region: str, year: int, where: str, out: dic
                 out[column].append(cell)
 
 
-def _workbook_cells(path: Path) -> dict[str, list]:
-    """Every region sheet of one workbook (run in a worker process: workbooks are independent)."""
+def _workbook_cells(path: Path) -> pl.DataFrame:
+    """Every region sheet of one workbook (run in a worker process: workbooks are independent).
+    Values become numbers here (null when not a number: compute() refuses those), so what travels
+    back to the main process is a compact frame, not millions of Python strings."""
     import fastexcel
 
     year = FILE_YEAR.search(path.name)
@@ -90,7 +92,9 @@ def _workbook_cells(path: Path) -> dict[str, list]:
             continue  # a notes sheet
         rows = workbook.load_sheet(sheet, header_row=None, dtypes="string").to_polars().rows()
         _sheet_cells(rows, region.group(1), int(year.group(1)), f"{path.name} [{sheet}]", out)
-    return out
+    frame = pl.DataFrame(out, schema={column: pl.Int32 if column == "year" else pl.Utf8 for column in CELL_COLUMNS})
+    return frame.with_columns(pl.col("value_written").cast(pl.Float64, strict=False).alias("value_number")).drop(
+        "value_written")
 
 
 def read_balance_cells(inbox: Path) -> pl.DataFrame:
@@ -99,11 +103,7 @@ def read_balance_cells(inbox: Path) -> pl.DataFrame:
     if not paths:
         raise FloorError(f"no energy balance workbooks under {inbox}/{BALANCE_GLOB}")
     with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
-        parts = list(pool.map(_workbook_cells, paths))
-    return pl.DataFrame(
-        {column: [cell for part in parts for cell in part[column]] for column in CELL_COLUMNS},
-        schema={column: pl.Int32 if column == "year" else pl.Utf8 for column in CELL_COLUMNS},
-    )
+        return pl.concat(pool.map(_workbook_cells, paths))
 
 
 def dbt_vars() -> dict:

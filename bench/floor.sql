@@ -26,7 +26,7 @@ select
     item_names.item_role,
     item_names.combustion_co2_counted,
     fuel_names.fuel_code,
-    cast(cells.value_written as double) * units.factor as value
+    cells.value_number * units.factor                   as value
 from cells
 left join ref_region_code_changes as changes on changes.old_code = cells.region_code
 left join item_names on item_names.name = cells.item_name
