@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 APP = PROJECT_ROOT / "dashboards" / "app.py"
@@ -26,8 +27,11 @@ ROLES = ("leader", "officer")
 
 
 def _time_page(page: str, role: str, repeat: int) -> tuple[float, list[float]]:
+    from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
+    # AppTest runs scripts in bare mode: Streamlit would warn of a missing ScriptRunContext on every call
+    logger.set_log_level("error")
     app = AppTest.from_file(str(APP), default_timeout=300)
     app.session_state["role"] = role
     app.session_state["lang"] = "zh"
@@ -51,15 +55,11 @@ def time_pages(warehouse: Path, repeat: int = 3) -> list[dict]:
     settings = {
         "GHG_WAREHOUSE_DIR": str(Path(warehouse).resolve()),
         "GHG_DASHBOARD_MODE": "demo",
-        # AppTest runs scripts in bare mode: Streamlit warns about a missing ScriptRunContext on every call
-        "STREAMLIT_LOGGER_LEVEL": os.environ.get("STREAMLIT_LOGGER_LEVEL", "error"),
     }
-    previous = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
     timings = []
-    try:
+    with mock.patch.dict(os.environ, settings):
         for role in ROLES:
             for page in PAGES:
                 if page == "enterprises.py" and role == "leader":
@@ -67,12 +67,6 @@ def time_pages(warehouse: Path, repeat: int = 3) -> list[dict]:
                 first, reruns = _time_page(page, role, repeat)
                 timings.append({"page": page.removesuffix(".py"), "role": role, "first_s": first,
                                 "median_s": statistics.median(reruns)})
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return timings
 
 
