@@ -170,10 +170,15 @@ def growth(summaries: list[dict]) -> str:
         lines += [f"A straight line cost = fixed + per million rows read, least squares over the presets recorded "
                   f"({', '.join(s['preset'] for s in sized)}; medians):", "",
                   _row(("measure", "fixed", "per million rows read")), _row(("---",) * 3)]
+        negative = []
         for label, key, unit in (("build", "build_s", "s"), ("floor", "floor_s", "s"),
                                  ("build peak RSS", "build_rss_gb", "GB"), ("floor peak RSS", "floor_rss_gb", "GB")):
             fixed, slope = _fit([(s["rows_read"] / 1e6, s[key]) for s in sized])
             lines.append(_row((label, f"{fixed:.2f} {unit}", f"{slope:.2f} {unit}")))
+            negative += [label] if slope < 0 else []
+        if negative:
+            lines += ["", f"A negative cost per row ({', '.join(negative)}) means the machine's load varied more "
+                      "between the recordings than the size changed the cost: re-record the presets under the same load."]
         lines += ["", _row(("preset", "rows read", "build s", "floor s", "build ÷ floor", "build RSS GB")),
                   _row(("---",) * 6)]
         for s in sorted(sized, key=lambda s: s["rows_read"]):
@@ -182,14 +187,16 @@ def growth(summaries: list[dict]) -> str:
     return "<!-- growth -->\n" + "\n".join(lines) + "\n<!-- /growth -->\n"
 
 
-def write(path: Path, record: dict) -> None:
-    """Replace (or add) the preset's section of `path`, then recompute the growth section."""
+def write(path: Path, record: dict | None = None) -> None:
+    """Replace (or add) the preset's section of `path`, then recompute the growth section
+    (with no record: only the growth section, from the sections already there)."""
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     text = GROWTH.sub("", text)
-    new = section(record)
-    if SECTION.search(text) and any(m["name"] == record["preset"] for m in SECTION.finditer(text)):
-        text = SECTION.sub(lambda m: new if m["name"] == record["preset"] else m.group(0), text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
+    if record is not None:
+        new = section(record)
+        if any(m["name"] == record["preset"] for m in SECTION.finditer(text)):
+            text = SECTION.sub(lambda m: new if m["name"] == record["preset"] else m.group(0), text)
+        else:
+            text = text.rstrip("\n") + "\n\n" + new
     summaries = [json.loads(DATA.search(m["body"])["json"]) for m in SECTION.finditer(text) if DATA.search(m["body"])]
     path.write_text(text.rstrip("\n") + "\n\n" + growth(summaries), encoding="utf-8")

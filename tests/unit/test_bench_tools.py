@@ -43,6 +43,16 @@ def test_a_preset_rerun_replaces_its_section_and_keeps_the_others(tmp_path):
     assert "| outside the run (imports, definitions, dbt manifest, exit) | 10.0 | 33% |" in text
 
 
+def test_a_negative_cost_per_row_is_called_noise(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    report.write(out, _record("tiny", 90.0, 4.0, 100_000))
+    report.write(out, _record("sample", 60.0, 6.0, 1_100_000))
+    text = out.read_text(encoding="utf-8")
+    assert "A negative cost per row (build)" in text
+    report.write(out)  # the growth section alone, recomputed from the sections
+    assert out.read_text(encoding="utf-8") == text
+
+
 def test_growth_needs_two_sizes(tmp_path):
     out = tmp_path / "BENCHMARKS.md"
     report.write(out, _record("tiny", 40.0, 4.0, 100_000))
