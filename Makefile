@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup parse run build serve test chromium cjk-font sample dagster docs clean
+.PHONY: setup parse run build serve test chromium cjk-font sample dagster docs clean bench
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml cjk-font
 
@@ -62,6 +62,13 @@ cjk-font:
 # Rewrite the bundled sample from the seeded generator (deterministic: same bytes every time).
 sample: setup
 	$(BIN)/python -m pipelines.samplegen --out sources/sample
+
+# Full builds of a named inbox size against the hand-written floor, into BENCHMARKS.md
+# (bench/README.md): make bench SCALE=tiny|sample|provinces5|national [REPS=3].
+SCALE ?= sample
+REPS  ?= 3
+bench: setup parse
+	$(BIN)/python -m bench.run $(SCALE) --reps $(REPS)
 
 dagster: setup parse
 	$(BIN)/dagster dev -m pipelines.definitions
