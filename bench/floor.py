@@ -1,30 +1,37 @@
-"""The floor: what the core energy outputs cost when nothing but them is computed.
+"""The floor: what the core outputs cost when nothing but them is computed.
 
     .venv/bin/python -m bench.floor INBOX [--out floor.duckdb] [--check WAREHOUSE_DIR_OR_FILE]
 
-One pass: every energy balance workbook of the inbox is read once with calamine (fastexcel), its
-non-blank cells go to DuckDB as they are written, and bench/floor.sql computes, with the same
-rules as the dbt models, (b) energy consumption (tce) and combustion CO2 (t) per region × year
-and (c) combustion energy and CO2 per region × year × balance row × fuel. A build can only be
-slower than this; the ratio build ÷ floor is what the runner (bench/run.py) reports.
+One pass: every energy balance workbook and every enterprise report (export CSVs, decoded from
+GB18030 in Python; per-enterprise workbooks) of the inbox is read once, with calamine (fastexcel)
+for the workbooks, on every core, one family after the other so each family's reading time is
+told. bench/floor.sql computes, with the same rules as the dbt models, (a) enterprise-years: per
+credit code × year the reported CO2 (排放量) of the version in force (bench/floor_enterprises.py),
+(b) energy consumption (tce) and combustion CO2 (t) per region × year and (c) combustion energy
+and CO2 per region × year × balance row × fuel. A build can only be slower than this; the ratio
+build ÷ floor is what the runner (bench/run.py) reports.
 
-What the floor leaves out, so --check compares only what it computes: (a) enterprise-years (the
-enterprise CO2 is recomputed line by line from activity and factor rules in
-int_enterprise_report_lines; the floor does not repeat them), process emissions and CH4/N2O rows
-of fct_energy_emissions, the industry table's split of the 工业 row into divisions (the check sums
-the divisions back into their balance row, balance_item_code), and everything after energy and
-combustion CO2 (electricity imports, GDP, intensities). The floor refuses, rather than guesses,
-a sheet laid out otherwise than the generator writes it, or a name or unit it does not know.
+What the floor leaves out, so --check compares only what it computes: the enterprise line checks
+(quarantined cells, unit slips, duplicate lines, held re-deliveries) and the line-by-line
+recomputation of enterprise CO2 from activity and factors (int_enterprise_report_lines), process
+emissions and CH4/N2O rows of fct_energy_emissions, the industry table's split of the 工业 row
+into divisions (the check sums the divisions back into their balance row, balance_item_code), and
+everything after energy and combustion CO2 (electricity imports, GDP, intensities). The floor
+refuses, rather than guesses, a sheet laid out otherwise than the generator writes it, or a name,
+unit or status it does not know.
 
 --check: keys equal (every region-year and region × year × balance row × fuel of the marts within
 the inventory years, and no other) and numbers equal within 2e-12 relative (a different summation
 order changes the last bits) or 1e-9 absolute (a sum that cancels to about zero, e.g. a net
-electricity balance); exit code 1 otherwise.
+electricity balance). Enterprise-years: keys and reported CO2 alike, except those where the
+build's own delivery record shows a rule the floor leaves out or the inbox's ANOMALIES.csv plants
+an anomaly — counted and named, not failed. Exit code 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -34,6 +41,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from bench import floor_enterprises
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds"
@@ -97,13 +106,28 @@ def _workbook_cells(path: Path) -> pl.DataFrame:
         "value_written")
 
 
-def read_balance_cells(inbox: Path) -> pl.DataFrame:
+def read_balance_cells(pool: ProcessPoolExecutor, inbox: Path) -> pl.DataFrame:
     """Every region sheet of every balance workbook in the inbox, read once, workbooks on every core."""
     paths = sorted(Path(inbox).glob(BALANCE_GLOB))
     if not paths:
         raise FloorError(f"no energy balance workbooks under {inbox}/{BALANCE_GLOB}")
-    with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
-        return pl.concat(pool.map(_workbook_cells, paths))
+    return pl.concat(pool.map(_workbook_cells, paths))
+
+
+def read_inbox(inbox: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float]]:
+    """The balance cells and the enterprise report lines, each family read once on every core, one
+    family after the other so that each one's reading time (wall seconds) can be told."""
+    seconds: dict[str, float] = {}
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        started = time.perf_counter()
+        cells = read_balance_cells(pool, inbox)
+        seconds["balance_workbooks"] = time.perf_counter() - started
+        families = []
+        for family in ("export", "workbooks"):
+            started = time.perf_counter()
+            families.append(floor_enterprises.read_family(pool, inbox, family))
+            seconds[f"enterprise_{'csvs' if family == 'export' else 'workbooks'}"] = time.perf_counter() - started
+    return cells, pl.concat(families), seconds
 
 
 def dbt_vars() -> dict:
@@ -115,10 +139,12 @@ def dbt_vars() -> dict:
 def compute(inbox: Path, con: duckdb.DuckDBPyConnection) -> dict:
     """Read the inbox and run floor.sql into `con`; returns the pass's facts (seconds, cells)."""
     started = time.perf_counter()
-    cells = read_balance_cells(inbox)
+    cells, report_lines, family_s = read_inbox(inbox)
     read_s = time.perf_counter() - started
     con.register("cells_frame", cells)
     con.execute("create or replace temp table cells as select * from cells_frame")
+    con.register("report_lines_frame", report_lines)
+    con.execute("create or replace temp table report_lines as select * from report_lines_frame")
     for name in SEED_TABLES:  # the seeds dbt loads, typed alike (codes stay text)
         as_text = ", all_varchar = true" if name == "ref_region_code_changes" else ""
         con.execute(f"create or replace temp table {name} as select * from read_csv(?, header = true, delim = ','"
@@ -132,7 +158,13 @@ def compute(inbox: Path, con: duckdb.DuckDBPyConnection) -> dict:
     if any(unknown):
         raise FloorError(f"balance cells the floor cannot read: {unknown[0]} unknown item names, "
                          f"{unknown[1]} unknown fuel names, {unknown[2]} unknown units or non-numbers")
-    return {"read_s": read_s, "total_s": time.perf_counter() - started, "cells": cells.height}
+    unread = con.execute("select count(*) filter (where status_rank is null), count(*) filter (where year is null)"
+                         " from report_lines").fetchone()
+    if any(unread):
+        raise FloorError(f"enterprise report lines the floor cannot read: {unread[0]} unknown statuses, "
+                         f"{unread[1]} years that are not numbers")
+    return {"read_s": read_s, "total_s": time.perf_counter() - started, "cells": cells.height,
+            "report_lines": report_lines.height, "family_s": family_s}
 
 
 def _mart_path(warehouse: Path) -> Path:
@@ -159,7 +191,7 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
 
 
-def check(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[str]:
+def check(con: duckdb.DuckDBPyConnection, warehouse: Path, inbox: Path) -> list[str]:
     """The floor's tables against a build's marts; returns the differences (empty: they agree)."""
     variables = dbt_vars()
     first, last = variables["inventory_first_year"], variables["inventory_last_year"]
@@ -186,6 +218,7 @@ def check(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[str]:
         problems_none = not (only_floor or only_mart or differing)
         print(f"check {table}: {len(floor_rows):,} floor rows, {len(mart_rows):,} mart rows"
               + (" — equal" if problems_none else " — DIFFERENT"))
+    problems += floor_enterprises.check_enterprise_years(con, inbox, _close)
     con.execute("detach built")
     return problems
 
@@ -202,10 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     except FloorError as problem:
         print(f"floor: {problem}", file=sys.stderr)
         return 2
-    print(f"floor: {facts['cells']:,} balance cells read in {facts['read_s']:.2f} s, "
-          f"outputs in {facts['total_s']:.2f} s")
+    print(f"floor: {facts['cells']:,} balance cells and {facts['report_lines']:,} enterprise report lines read in "
+          f"{facts['read_s']:.2f} s (" + ", ".join(f"{family.replace('_', ' ')} {seconds:.2f} s"
+                                                   for family, seconds in facts["family_s"].items())
+          + f"), outputs in {facts['total_s']:.2f} s")
+    print("floor-facts " + json.dumps(facts))  # for bench/run.py
     if args.check:
-        problems = check(con, args.check)
+        problems = check(con, args.check, args.inbox)
         for problem in problems:
             print(problem)
         return 1 if problems else 0

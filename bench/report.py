@@ -65,12 +65,49 @@ def _times(record: dict, s: dict) -> list[str]:
                        ", ".join(f"{f['peak_rss_bytes'] / GB:.2f}" for f in record["floors"]))))
     rows = f"{s['rows_read']:,}" if s["rows_read"] is not None else "—"
     cells = f"{s['floor_cells']:,}" if s["floor_cells"] is not None else "—"
+    report_lines = record["floors"][-1].get("report_lines")
+    lines_read = f"{report_lines:,}" if report_lines is not None else "—"
     lines += ["", f"Rows read by the build (loaded + quarantined, operations store): {rows}. "
-              f"Balance cells read by the floor: {cells}. The floor reads the energy balance workbooks and "
-              "computes region-years and region × year × balance row × fuel only; it leaves out the enterprise "
-              "reports and everything after combustion CO2 (bench/README.md), so build ÷ floor is an upper "
-              "bound of what a hand-written pass over all the files would give.", ""]
+              f"Read by the floor: {cells} balance cells, {lines_read} enterprise report lines. The floor reads "
+              "the energy balance workbooks and every enterprise report (export CSVs, per-enterprise workbooks) "
+              "and computes region-years, region × year × balance row × fuel and enterprise-years (reported CO2 "
+              "of the version in force); it leaves out the other statistics, the line checks and recomputation of "
+              "enterprise CO2, and everything after combustion CO2 (bench/README.md), so build ÷ floor is an "
+              "upper bound of what a hand-written pass over all the files would give.", ""]
     return lines
+
+
+# The floor's reading families and the build's ingest step that reads the same files (among others:
+# ingest_energy_statistics also reads the activity, production and department statistics;
+# ingest_enterprise_reports also the allowance CSVs, and it checks and resolves every line).
+READING_FAMILIES = (
+    ("balance workbooks", ("balance_workbooks",), "ingest_energy_statistics"),
+    ("enterprise reports (export CSVs + workbooks)", ("enterprise_csvs", "enterprise_workbooks"),
+     "ingest_enterprise_reports"),
+    ("— of which export CSVs", ("enterprise_csvs",), None),
+    ("— of which per-enterprise workbooks", ("enterprise_workbooks",), None),
+)
+
+
+def _reading(record: dict) -> list[str]:
+    """The floor's reading time per family beside the build's ingest step reading those files."""
+    floors = [f for f in record["floors"] if f.get("family_s")]
+    if not floors:
+        return []
+    steps: dict[str, list[float]] = {}
+    for build in record["builds"]:
+        for step in build["steps"]:
+            steps.setdefault(step["stage"], []).append(step["s"])
+    lines = ["### Reading time: floor vs build ingestion (seconds, median over repetitions)", "",
+             _row(("files", "floor reads", "build ingest step", "step s", "step ÷ floor")), _row(("---",) * 5)]
+    for label, families, stage in READING_FAMILIES:
+        floor_s = statistics.median(sum(f["family_s"].get(name, 0.0) for name in families) for f in floors)
+        step_s = statistics.median(steps[stage]) if stage in steps else None
+        lines.append(_row((label, f"{floor_s:.2f}", stage or "", "" if step_s is None else f"{step_s:.1f}",
+                           f"{step_s / floor_s:.1f}" if step_s is not None and floor_s > 0 else "")))
+    return lines + ["", "The floor reads each family on every core, one family after the other; the build's ingest "
+                    "steps run side by side and do more: ingest_energy_statistics also reads the other energy "
+                    "statistics, ingest_enterprise_reports the allowance CSVs, and both check and resolve every row.", ""]
 
 
 def _targets(s: dict) -> list[str]:
@@ -143,7 +180,7 @@ def section(record: dict) -> str:
     lines = [f"## Preset `{record['preset']}` — {record['recorded_at']}", "",
              f"{record['description']}. Inbox: {s['inbox_files']:,} files, {s['inbox_mb']:,.1f} MB. "
              f"{record['reps']} repetition(s), build and floor interleaved.", ""]
-    lines += _times(record, s) + _targets(s) + _stages(record) + _dbt(record) + _pages(record)
+    lines += _times(record, s) + _targets(s) + _stages(record) + _reading(record) + _dbt(record) + _pages(record)
     lines += [f"### Floor check: {check}", "", "`python -m bench.floor INBOX --check WAREHOUSE` on the last build:",
               "", "```", record["check"]["output"], "```", ""]
     lines += ["### Machine", "", ", ".join(f"{key} {value}" for key, value in m.items()) + ".", ""]

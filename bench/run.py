@@ -16,6 +16,7 @@ other presets' sections stay, and the growth fit is recomputed over all of them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -64,10 +65,11 @@ def one_floor(run_dir: Path, inbox: Path) -> dict:
     """The floor on the same inbox, as its own process (so its memory is measured alike)."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     timed = measure.run_timed([sys.executable, "-m", "bench.floor", str(inbox)], env, run_dir / "floor.log")
-    cells = next((line.split()[1].replace(",", "") for line in timed.output.splitlines()
-                  if line.startswith("floor:") and "cells" in line), None)
+    facts = next((json.loads(line.removeprefix("floor-facts ")) for line in timed.output.splitlines()
+                  if line.startswith("floor-facts ")), {})
     return {"wall_s": timed.wall_s, "peak_rss_bytes": timed.peak_rss_bytes, "returncode": timed.returncode,
-            "cells": int(cells) if cells and cells.isdigit() else None, "log_tail": timed.output[-2000:]}
+            "cells": facts.get("cells"), "report_lines": facts.get("report_lines"),
+            "family_s": facts.get("family_s", {}), "log_tail": timed.output[-2000:]}
 
 
 def floor_check(inbox: Path, warehouse_dir: Path, log_path: Path) -> dict:

@@ -11,14 +11,14 @@ import shutil
 import duckdb
 import pytest
 
-from bench import floor, run
+from bench import floor, floor_enterprises, run
 
 pytestmark = pytest.mark.integration
 
 SECTIONS = (
     "## Preset `tiny`", "### Wall time and memory", "build, s", "floor, s", "build ÷ floor",
     "build peak RSS (process tree), GB", "floor peak RSS, GB", "Rows read by the build", "### Targets (issue 16)",
-    "build ≤ 3 × floor", "### Build stages", "ingest_energy_statistics", "dbt (ghg_dbt_assets)", "GX checks",
+    "build ≤ 3 × floor", "### Build stages", "### Reading time: floor vs build ingestion", "ingest_energy_statistics", "dbt (ghg_dbt_assets)", "GX checks",
     "publish (warehouse__ghg)", "whole Dagster run", "### dbt nodes", "| model |", "| test |", "| seed |", "Five slowest nodes",
     "### Dashboard pages", "| overview |", "| enterprises |", "### Floor check: passed", "### Machine",
     "dbt-core", "## How cost grows with size", "<!-- bench-data",
@@ -52,6 +52,9 @@ def test_floor_agrees_with_the_build(tiny_run):
     record, _, _ = tiny_run
     assert record["check"]["passed"], record["check"]["output"]
     assert "floor_region_year" in record["check"]["output"] and "— equal" in record["check"]["output"]
+    assert "floor_enterprise_year" in record["check"]["output"] and "0 unexplained" in record["check"]["output"]
+    assert record["floors"][0]["report_lines"] > 0
+    assert set(record["floors"][0]["family_s"]) == {"balance_workbooks", "enterprise_csvs", "enterprise_workbooks"}
 
 
 def test_floor_check_reports_a_changed_mart_value(tiny_run, tmp_path):
@@ -63,7 +66,19 @@ def test_floor_check_reports_a_changed_mart_value(tiny_run, tmp_path):
                                    " order by region_code, year limit 1").fetchone()
         con.execute("update marts.fct_region_year set co2_t = co2_t * (1 + 1e-9) where region_code = ? and year = ?",
                     [region, year])
+        # an enterprise-year the build applied no line rule to and the inbox planted nothing in
+        planted = floor_enterprises.planted_anomalies(work / "rep1" / "inbox")
+        code, year = next(key for key in con.execute(
+            "select credit_code, year from marts.fct_enterprise_year as e where reported_co2_t > 0 and not exists ("
+            " select 1 from raw.enterprise_report_deliveries as d"
+            " where upper(d.credit_code) = e.credit_code and d.report_year = e.year and (delivery_status <> 'in_force'"
+            " or lines_quarantined > 0 or lines_missing_vs_previous is not null)) order by credit_code, year").fetchall()
+            if key not in planted)
+        con.execute("update marts.fct_enterprise_year set reported_co2_t = reported_co2_t * (1 + 1e-9)"
+                    " where credit_code = ? and year = ?", [code, year])
     con = duckdb.connect()
     floor.compute(work / "rep1" / "inbox", con)
-    problems = floor.check(con, changed)
-    assert len(problems) == 1 and "floor_region_year: 1 numbers differ" in problems[0], problems
+    problems = floor.check(con, changed, work / "rep1" / "inbox")
+    assert len(problems) == 2, problems
+    assert "floor_region_year: 1 numbers differ" in problems[0], problems
+    assert "floor_enterprise_year: 1 enterprise-years differ unexplained" in problems[1], problems
