@@ -91,11 +91,15 @@ def _sheet_lines(rows: list[tuple]) -> list[tuple[str, str]]:
             if _text(row[0]) and _text(row[0]) not in TOTAL_NAMES]
 
 
-def workbook_lines(path: Path, root: Path) -> pl.DataFrame:
-    """One per-enterprise workbook's lines (worker process): 基本信息 names the report (企业自报)."""
+def workbook_lines(path: Path, root: Path) -> pl.DataFrame | None:
+    """One per-enterprise workbook's lines (worker process): 基本信息 names the report (企业自报);
+    None when the file cannot be opened as a workbook."""
     import fastexcel
 
-    workbook = fastexcel.read_excel(path)
+    try:
+        workbook = fastexcel.read_excel(path)
+    except fastexcel.FastExcelError:
+        return None  # unreadable (cut off, not a workbook): the build rejects it whole, it costs only itself
     sheets = set(workbook.sheet_names)
 
     def rows(sheet: str) -> list[tuple]:
@@ -121,17 +125,19 @@ def _export_task(args: tuple[Path, Path]) -> pl.DataFrame:
     return export_lines(*args)
 
 
-def _workbook_task(args: tuple[Path, Path]) -> pl.DataFrame:
+def _workbook_task(args: tuple[Path, Path]) -> pl.DataFrame | None:
     return workbook_lines(*args)
 
 
-def read_family(pool, inbox: Path, family: str) -> pl.DataFrame:
-    """Every file of one family ('export' or 'workbooks') read once, on every core of `pool`."""
+def read_family(pool, inbox: Path, family: str) -> tuple[pl.DataFrame, int]:
+    """Every file of one family ('export' or 'workbooks') read once, on every core of `pool`:
+    the lines, and how many files could not be opened (skipped, as the build rejects them)."""
     inbox = Path(inbox)
     glob, task = (EXPORT_GLOB, _export_task) if family == "export" else (WORKBOOK_GLOB, _workbook_task)
     paths = sorted(inbox.glob(glob))
     frames = list(pool.map(task, [(path, inbox) for path in paths], chunksize=max(1, len(paths) // 64)))
-    return pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
+    read = [frame for frame in frames if frame is not None]
+    return (pl.concat(read) if read else pl.DataFrame(schema=LINE_SCHEMA)), len(frames) - len(read)
 
 
 # Enterprise-years where the build applied a rule the floor leaves out, from the build's own record

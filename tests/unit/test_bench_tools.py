@@ -145,3 +145,11 @@ def test_floor_keeps_the_version_in_force():
     con.execute(sql[sql.index("create or replace table floor_enterprise_year"):])
     assert con.execute("select credit_code, year, reported_co2_t, lines_count from floor_enterprise_year"
                        " order by all").fetchall() == [("A", 2015, 99.0, 2), ("B", 2020, 55.0, 1)]
+
+
+def test_floor_skips_an_enterprise_workbook_that_cannot_be_opened(tmp_path):
+    """A cut-off file costs only itself, as in the build (which rejects it whole)."""
+    path = tmp_path / "enterprise_reports" / "workbooks" / "2020" / "91620102000243109H.xlsx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x03\x04 cut off in transfer")
+    assert floor_enterprises.workbook_lines(path, tmp_path) is None
