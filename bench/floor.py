@@ -121,7 +121,7 @@ def read_balance_cells(pool: ProcessPoolExecutor, inbox: Path) -> pl.DataFrame:
 
 
 def read_inbox(inbox: Path, start_method: str) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float], int]:
-    """The balance cells and the enterprise report lines, each family read once on every core, one
+    """The balance cells and the enterprise reports (deliveries), each family read once on every core, one
     family after the other so that each one's reading time (wall seconds) can be told; and how many
     enterprise files could not be opened."""
     seconds: dict[str, float] = {}
@@ -137,8 +137,8 @@ def read_inbox(inbox: Path, start_method: str) -> tuple[pl.DataFrame, pl.DataFra
         families = []
         for family in ("export", "workbooks"):
             started = time.perf_counter()
-            lines, unreadable = floor_enterprises.read_family(pool, inbox, family)
-            families.append(lines)
+            reports, unreadable = floor_enterprises.read_family(pool, inbox, family)
+            families.append(reports)
             unreadable_files += unreadable
             seconds[f"enterprise_{'csvs' if family == 'export' else 'workbooks'}"] = time.perf_counter() - started
     return cells, pl.concat(families), seconds, unreadable_files
@@ -155,13 +155,13 @@ def compute(inbox: Path, con: duckdb.DuckDBPyConnection, start_method: str = "sp
     Workers are spawned by default: forking a process whose polars or DuckDB threads have run (a
     test, a notebook) can deadlock the child. The command line forks (nothing has run yet)."""
     started = time.perf_counter()
-    cells, report_lines, family_s, unreadable_files = read_inbox(inbox, start_method)
+    cells, deliveries, family_s, unreadable_files = read_inbox(inbox, start_method)
     worker_start_s = family_s.pop("worker_start")
     read_s = time.perf_counter() - started
     con.register("cells_frame", cells)
     con.execute("create or replace temp table cells as select * from cells_frame")
-    con.register("report_lines_frame", report_lines)
-    con.execute("create or replace temp table report_lines as select * from report_lines_frame")
+    con.register("report_deliveries_frame", deliveries)
+    con.execute("create or replace temp table report_deliveries as select * from report_deliveries_frame")
     for name in SEED_TABLES:  # the seeds dbt loads, typed alike (codes stay text)
         as_text = ", all_varchar = true" if name == "ref_region_code_changes" else ""
         con.execute(f"create or replace temp table {name} as select * from read_csv(?, header = true, delim = ','"
@@ -176,13 +176,14 @@ def compute(inbox: Path, con: duckdb.DuckDBPyConnection, start_method: str = "sp
         raise FloorError(f"balance cells the floor cannot read: {unknown[0]} unknown item names, "
                          f"{unknown[1]} unknown fuel names, {unknown[2]} unknown units or non-numbers")
     unread = con.execute("select count(*) filter (where status_rank is null), count(*) filter (where year is null)"
-                         " from report_lines").fetchone()
+                         " from report_deliveries").fetchone()
     if any(unread):
-        raise FloorError(f"enterprise report lines the floor cannot read: {unread[0]} unknown statuses, "
+        raise FloorError(f"enterprise reports the floor cannot read: {unread[0]} unknown statuses, "
                          f"{unread[1]} years that are not numbers")
     return {"read_s": read_s, "worker_start_s": worker_start_s, "total_s": time.perf_counter() - started,
             "cells": cells.height,
-            "report_lines": report_lines.height, "unreadable_files": unreadable_files, "family_s": family_s}
+            "report_lines": int(deliveries["lines_count"].sum()), "report_deliveries": deliveries.height,
+            "unreadable_files": unreadable_files, "family_s": family_s}
 
 
 def _mart_path(warehouse: Path) -> Path:

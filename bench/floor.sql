@@ -108,17 +108,12 @@ left join combustion using (region_code, year);
 
 -- (a) enterprise-years (int_enterprise_report_versions, fct_enterprise_year): per credit code ×
 -- year the version in force — 复查 > 核查 > 企业自报, and of several deliveries of that report the
--- newest file (modification time, then name) — with the sum of its lines' reported CO2 (排放量).
+-- newest file (modification time, then name) — with the sum of its lines' reported CO2 (排放量),
+-- summed per delivery by floor_enterprises.py as it reads each file.
 -- The build's line checks (quarantine, unit slips, duplicate lines, held re-deliveries) are not
 -- repeated; floor.py --check says where they make the build differ.
 create or replace table floor_enterprise_year as
-with in_force as (
-    select credit_code, year, status_rank, source_file
-    from (select distinct credit_code, year, status_rank, source_file, file_mtime_ns from report_lines)
-    qualify row_number() over (
-        partition by credit_code, year order by status_rank desc, file_mtime_ns desc, source_file desc) = 1
-)
-select credit_code, year, sum(reported_co2_t) as reported_co2_t, count(*) as lines_count
-from report_lines
-join in_force using (credit_code, year, status_rank, source_file)
-group by all;
+select credit_code, year, reported_co2_t, lines_count
+from report_deliveries
+qualify row_number() over (
+    partition by credit_code, year order by status_rank desc, file_mtime_ns desc, source_file desc) = 1;

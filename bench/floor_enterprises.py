@@ -1,9 +1,9 @@
 """The floor's enterprise reports: every export CSV and per-enterprise workbook read once.
 
-Each line becomes (credit code, year, status rank, file, file time, category, source, reported CO2 t);
-floor.sql keeps, per credit code × year, the lines of the version in force (复查 > 核查 > 企业自报; of
+Each file's lines are summed per report in the worker: (credit code, year, status rank, file, file
+time, lines, reported CO2 t), a delivery; floor.sql keeps, per credit code × year, the lines of the version in force (复查 > 核查 > 企业自报; of
 several deliveries of that report the newest file by modification time, then name — the build's
-order) and sums their reported CO2 (排放量). Total rows (合计/总计/小计, the 汇总 sheet) are statements,
+order) with its reported CO2 (排放量). Total rows (合计/总计/小计, the 汇总 sheet) are statements,
 not lines, as in the build. What the floor does not repeat: the build's line checks (quarantined
 lines, unit slips, duplicate lines, held re-deliveries) and its line-by-line recomputation from
 activity and factors (the mart's co2_t); so the floor is compared with the mart's reported_co2_t.
@@ -22,7 +22,6 @@ EXPORT_HEADERS = {
     "credit_code": ("统一社会信用代码", "credit_code"),
     "report_year": ("报告年度", "年度", "report_year"),
     "data_status": ("数据状态", "版本", "data_status"),
-    "source_category": ("排放类别", "排放源类别", "source_category"),
     "source_name": ("排放源", "燃料品种", "排放源名称", "source_name"),
     "reported_co2_t": ("排放量(tCO2)", "排放量", "co2_t"),
 }
@@ -30,9 +29,9 @@ STATUS_RANK = {"企业自报": 1, "reported": 1, "核查": 2, "verified": 2, "�
 TOTAL_NAMES = ("合计", "总计", "小计")
 LINE_SHEETS = ("化石燃料燃烧", "工业生产过程", "净购入电力", "净购入热力")
 LINE_NAME_HEADERS = ("燃料品种", "排放源", "项目")
-LINE_SCHEMA = {"credit_code": pl.Utf8, "year": pl.Int32, "status_rank": pl.Int8, "source_file": pl.Utf8,
-               "file_mtime_ns": pl.Int64, "source_category": pl.Utf8, "source_name": pl.Utf8,
-               "reported_co2_t": pl.Float64}
+DELIVERY_KEY = ("credit_code", "year", "status_rank", "source_file", "file_mtime_ns")
+DELIVERY_SCHEMA = {"credit_code": pl.Utf8, "year": pl.Int32, "status_rank": pl.Int8, "source_file": pl.Utf8,
+                   "file_mtime_ns": pl.Int64, "lines_count": pl.Int64, "reported_co2_t": pl.Float64}
 
 
 def _decode(raw: bytes) -> str:
@@ -47,8 +46,19 @@ def _number(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False)
 
 
-def export_lines(path: Path, root: Path) -> pl.DataFrame:
-    """One export CSV's lines (worker process). A file without the needed headers is refused."""
+def _deliveries(lines: pl.DataFrame) -> pl.DataFrame:
+    """One file's lines summed per report (a delivery), in the worker: what travels back to the main
+    process is a row per report, not a row per line. Reported CO2 stays null when no line has one
+    (SQL's sum, as the build's)."""
+    co2 = pl.col("reported_co2_t")
+    return lines.group_by(DELIVERY_KEY).agg(
+        pl.len().cast(pl.Int64).alias("lines_count"),
+        pl.when(co2.count() > 0).then(co2.sum()).alias("reported_co2_t"),
+    ).select(DELIVERY_SCHEMA.keys()).cast(DELIVERY_SCHEMA)
+
+
+def export_deliveries(path: Path, root: Path) -> pl.DataFrame:
+    """One export CSV's reports (worker process). A file without the needed headers is refused."""
     from bench.floor import FloorError
 
     frame = pl.read_csv(_decode(path.read_bytes()).encode("utf-8"), infer_schema=False)
@@ -60,7 +70,7 @@ def export_lines(path: Path, root: Path) -> pl.DataFrame:
         header[field] = found
     frame = frame.select(pl.col(written).str.strip_chars().alias(field) for field, written in header.items())
     first = pl.col(frame.columns[0])
-    return frame.filter(
+    return _deliveries(frame.filter(
         ~pl.col("source_name").is_in(TOTAL_NAMES).fill_null(False) & ~first.is_in(TOTAL_NAMES).fill_null(False)
         & pl.col("credit_code").is_not_null() & pl.col("report_year").is_not_null()
         & pl.col("data_status").is_not_null()
@@ -70,8 +80,8 @@ def export_lines(path: Path, root: Path) -> pl.DataFrame:
         pl.col("data_status").replace_strict(STATUS_RANK, default=None, return_dtype=pl.Int8).alias("status_rank"),
         pl.lit(path.relative_to(root).as_posix()).alias("source_file"),
         pl.lit(path.stat().st_mtime_ns, dtype=pl.Int64).alias("file_mtime_ns"),
-        "source_category", "source_name", _number("reported_co2_t").alias("reported_co2_t"),
-    )
+        _number("reported_co2_t").alias("reported_co2_t"),
+    ))
 
 
 def _text(cell: object) -> str:
@@ -91,9 +101,9 @@ def _sheet_lines(rows: list[tuple]) -> list[tuple[str, str]]:
             if _text(row[0]) and _text(row[0]) not in TOTAL_NAMES]
 
 
-def workbook_lines(path: Path, root: Path) -> pl.DataFrame | None:
-    """One per-enterprise workbook's lines (worker process): 基本信息 names the report (企业自报);
-    None when the file cannot be opened as a workbook."""
+def workbook_deliveries(path: Path, root: Path) -> pl.DataFrame | None:
+    """One per-enterprise workbook's report (worker process): 基本信息 names it (企业自报), the line
+    sheets hold its lines; None when the file cannot be opened as a workbook."""
     import fastexcel
 
     try:
@@ -107,37 +117,35 @@ def workbook_lines(path: Path, root: Path) -> pl.DataFrame | None:
 
     info = {_text(row[0]): _text(row[1]) for row in rows("基本信息") if len(row) > 1} if "基本信息" in sheets else {}
     year = info.get("报告年度", "")
-    lines = [(category, name, co2) for category in LINE_SHEETS if category in sheets
-             for name, co2 in _sheet_lines(rows(category))]
-    frame = pl.DataFrame(
-        {"credit_code": [info.get("统一社会信用代码", "").upper()] * len(lines),
-         "year": [int(float(year)) if year.replace(".", "", 1).isdigit() else None] * len(lines),
-         "status_rank": [1] * len(lines),
-         "source_file": [path.relative_to(root).as_posix()] * len(lines),
-         "file_mtime_ns": [path.stat().st_mtime_ns] * len(lines),
-         "source_category": [line[0] for line in lines], "source_name": [line[1] for line in lines],
-         "reported_co2_t": [line[2] for line in lines]},
-        schema={**LINE_SCHEMA, "reported_co2_t": pl.Utf8})
-    return frame.with_columns(_number("reported_co2_t"))
+    co2_written = [co2 for category in LINE_SHEETS if category in sheets for _name, co2 in _sheet_lines(rows(category))]
+    lines = pl.DataFrame({"reported_co2_t": co2_written}, schema={"reported_co2_t": pl.Utf8}).with_columns(
+        pl.lit(info.get("统一社会信用代码", "").upper()).alias("credit_code"),
+        pl.lit(int(float(year)) if year.replace(".", "", 1).isdigit() else None, dtype=pl.Int32).alias("year"),
+        pl.lit(1, dtype=pl.Int8).alias("status_rank"),
+        pl.lit(path.relative_to(root).as_posix()).alias("source_file"),
+        pl.lit(path.stat().st_mtime_ns, dtype=pl.Int64).alias("file_mtime_ns"),
+        _number("reported_co2_t"),
+    )
+    return _deliveries(lines)
 
 
 def _export_task(args: tuple[Path, Path]) -> pl.DataFrame:
-    return export_lines(*args)
+    return export_deliveries(*args)
 
 
 def _workbook_task(args: tuple[Path, Path]) -> pl.DataFrame | None:
-    return workbook_lines(*args)
+    return workbook_deliveries(*args)
 
 
 def read_family(pool, inbox: Path, family: str) -> tuple[pl.DataFrame, int]:
     """Every file of one family ('export' or 'workbooks') read once, on every core of `pool`:
-    the lines, and how many files could not be opened (skipped, as the build rejects them)."""
+    its reports (deliveries), and how many files could not be opened (skipped, as the build rejects them)."""
     inbox = Path(inbox)
     glob, task = (EXPORT_GLOB, _export_task) if family == "export" else (WORKBOOK_GLOB, _workbook_task)
     paths = sorted(inbox.glob(glob))
     frames = list(pool.map(task, [(path, inbox) for path in paths], chunksize=max(1, len(paths) // 64)))
     read = [frame for frame in frames if frame is not None]
-    return (pl.concat(read) if read else pl.DataFrame(schema=LINE_SCHEMA)), len(frames) - len(read)
+    return (pl.concat(read) if read else pl.DataFrame(schema=DELIVERY_SCHEMA)), len(frames) - len(read)
 
 
 # Enterprise-years where the build applied a rule the floor leaves out, from the build's own record

@@ -115,15 +115,17 @@ EXPORT_HEADER = ("统一社会信用代码,企业名称,行政区划代码,所�
 def test_floor_reads_a_gb18030_export_without_its_total_rows(tmp_path):
     rows = [EXPORT_HEADER,
             "91620102000243109h,甲公司,620102,建材,是,2015,核查,2016-03-01,化石燃料燃烧,原煤,100,t,\"1,234.5\"",
-            "91620102000243109H,甲公司,620102,建材,是,2015,核查,2016-03-01,化石燃料燃烧,合计,,,1234.5",
-            "合计,,,,,,,,,,,,1234.5"]
+            "91620102000243109H,甲公司,620102,建材,是,2015,核查,2016-03-01,净购入电力,净购入电力,10,MWh,6.5",
+            "91620102000243109H,甲公司,620102,建材,是,2015,核查,2016-03-01,化石燃料燃烧,合计,,,1241",
+            "合计,,,,,,,,,,,,1241",
+            "91620102000243109H,甲公司,620102,建材,是,2015,企业自报,2016-03-01,净购入电力,净购入电力,10,MWh,"]
     path = tmp_path / "enterprise_reports" / "export" / "报告_2015.csv"
     path.parent.mkdir(parents=True)
     path.write_bytes("\n".join(rows).encode("gb18030"))
-    lines = floor_enterprises.export_lines(path, tmp_path)
-    assert lines.select("credit_code", "year", "status_rank", "source_name", "reported_co2_t").rows() == [
-        ("91620102000243109H", 2015, 2, "原煤", 1234.5)]
-    assert lines["source_file"].to_list() == ["enterprise_reports/export/报告_2015.csv"]
+    reports = floor_enterprises.export_deliveries(path, tmp_path).sort("status_rank")
+    assert reports.select("credit_code", "year", "status_rank", "lines_count", "reported_co2_t").rows() == [
+        ("91620102000243109H", 2015, 1, 1, None), ("91620102000243109H", 2015, 2, 2, 1241.0)]
+    assert reports["source_file"].to_list() == ["enterprise_reports/export/报告_2015.csv"] * 2
 
 
 def test_floor_reads_a_workbook_line_sheet_without_its_total_row():
@@ -134,13 +136,12 @@ def test_floor_reads_a_workbook_line_sheet_without_its_total_row():
 
 def test_floor_keeps_the_version_in_force():
     """复查 over 核查 over 企业自报 whatever the files' times; of two deliveries of one report the newer file."""
-    lines = pl.DataFrame(
-        [("A", 2015, 1, "export/2015.csv", 5, "c", "原煤", 100.0), ("A", 2015, 2, "export/2015.csv", 5, "c", "原煤", 90.0),
-         ("A", 2015, 2, "export/2015.csv", 5, "e", "净购入电力", 9.0),
-         ("B", 2020, 1, "export/2020.csv", 1, "c", "原煤", 50.0), ("B", 2020, 1, "workbooks/2020/B.xlsx", 2, "c", "原煤", 55.0)],
-        schema=floor_enterprises.LINE_SCHEMA, orient="row")
+    reports = pl.DataFrame(
+        [("A", 2015, 1, "export/2015.csv", 5, 1, 100.0), ("A", 2015, 2, "export/2015.csv", 5, 2, 99.0),
+         ("B", 2020, 1, "export/2020.csv", 1, 1, 50.0), ("B", 2020, 1, "workbooks/2020/B.xlsx", 2, 1, 55.0)],
+        schema=floor_enterprises.DELIVERY_SCHEMA, orient="row")
     con = duckdb.connect()
-    con.register("report_lines", lines)
+    con.register("report_deliveries", reports)
     sql = floor.SQL.read_text(encoding="utf-8")
     con.execute(sql[sql.index("create or replace table floor_enterprise_year"):])
     assert con.execute("select credit_code, year, reported_co2_t, lines_count from floor_enterprise_year"
@@ -152,4 +153,4 @@ def test_floor_skips_an_enterprise_workbook_that_cannot_be_opened(tmp_path):
     path = tmp_path / "enterprise_reports" / "workbooks" / "2020" / "91620102000243109H.xlsx"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"PK\x03\x04 cut off in transfer")
-    assert floor_enterprises.workbook_lines(path, tmp_path) is None
+    assert floor_enterprises.workbook_deliveries(path, tmp_path) is None
