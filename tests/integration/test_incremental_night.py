@@ -47,7 +47,7 @@ def _deliver_corrections(inbox: Path, share: float = 0.01) -> set[str]:
                 if row[column]:
                     row[column] = f"{float(row[column]) * 1.05:.2f}"
             corrected.append(row)
-    target = original.with_name("温室气体排放报告_2020_更正.csv")
+    target = original.with_name(f"{original.stem}_更正.csv")
     with open(target, "w", encoding=encoding, newline="") as handle:
         csv.writer(handle).writerows([header, *corrected])
     _later(target, original)
