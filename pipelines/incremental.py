@@ -101,10 +101,11 @@ def family_fingerprint(inbox: Path, files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _tables(con: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:
-    return [row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? ORDER BY 1", [database, schema]
-    ).fetchall()]
+def _state_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the build-state schema in the connection's own file."""
+    return {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ?", [STATE_SCHEMA]
+    ).fetchall()}
 
 
 def read_state(db_file: Path) -> tuple[dict[str, str], str | None]:
@@ -112,7 +113,7 @@ def read_state(db_file: Path) -> tuple[dict[str, str], str | None]:
     if not db_file.exists():
         return {}, None
     with duckdb.connect(str(db_file), read_only=True) as con:
-        tables = set(_tables(con, con.execute("SELECT current_database()").fetchall()[0][0], STATE_SCHEMA))
+        tables = _state_tables(con)
         families = (
             dict(con.execute(f'SELECT source_family, fingerprint FROM "{STATE_SCHEMA}"."{FINGERPRINTS_TABLE}"').fetchall())
             if FINGERPRINTS_TABLE in tables else {}
@@ -162,7 +163,7 @@ def read_mode(db_file: Path) -> RunMode:
     if not db_file.exists():
         return RunMode(False, None, "no build file yet")
     with duckdb.connect(str(db_file), read_only=True) as con:
-        if RUN_TABLE not in _tables(con, con.execute("SELECT current_database()").fetchall()[0][0], STATE_SCHEMA):
+        if RUN_TABLE not in _state_tables(con):
             return RunMode(False, None, "no run mode recorded")
         mode, base, _, reason = con.execute(f'SELECT * FROM "{STATE_SCHEMA}"."{RUN_TABLE}"').fetchall()[0]
     return RunMode(mode == INCREMENTAL, base, reason)
@@ -182,31 +183,18 @@ def choose_mode(requested: bool, published: Path, generation: str | None, code: 
     return RunMode(True, generation, f"incremental on publication {generation}")
 
 
-def copy_schemas(published: Path, build_file: Path, schemas: Iterable[str]) -> dict[str, int]:
-    """A fresh build file holding the published tables of the given schemas (rows kept in their
-    stored order: the marts add floats in scan order). Returns rows per schema.table."""
+def copy_schemas(published: Path, build_file: Path, schemas: Iterable[str]) -> int:
+    """A fresh build file holding every published table of the given schemas (rows kept in their
+    stored order: the marts add floats in scan order). Returns how many tables."""
     build_file.parent.mkdir(parents=True, exist_ok=True)
     for stale in (build_file, build_file.with_name(build_file.name + ".wal")):
         stale.unlink(missing_ok=True)
-    return copy_tables(published, build_file, {schema: None for schema in schemas})
-
-
-def copy_tables(published: Path, build_file: Path, tables: Mapping[str, Iterable[str] | None]) -> dict[str, int]:
-    """Copy schema → tables (None: every table of the schema) from the publication into the build file."""
-    copied: dict[str, int] = {}
-    with duckdb.connect(str(build_file)) as con:
-        con.execute(f"ATTACH '{_sql_path(published)}' AS published (READ_ONLY)")
-        for schema, names in tables.items():
-            present = _tables(con, "published", schema)
-            wanted = present if names is None else [name for name in names if name in present]
-            if not wanted:
-                continue
-            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            for name in wanted:
-                con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM published."{schema}"."{name}"')
-                copied[f"{schema}.{name}"] = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchall()[0][0]
-        con.execute("DETACH published")
-    return copied
+    with duckdb.connect(str(published), read_only=True) as con:
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE list_contains(?, schema_name) ORDER BY 1, 2",
+            [list(schemas)],
+        ).fetchall()
+    return copy_relations(published, build_file, tables)
 
 
 def _sql_path(path: Path) -> str:

@@ -27,10 +27,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import great_expectations as gx
 import yaml
+
+from pipelines.paths import DBT_PROJECT_DIR, SEEDS_DIR
 
 E = gx.expectations
 
@@ -42,7 +43,7 @@ YEARS = (2000, 2035)
 
 # Impossible values: the seed's severity 'block' rows (column → upper bound). The plausible
 # range's upper end and the comparisons with the province are review flags (dbt, same seed).
-with (Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "ref_quality_thresholds.csv").open(encoding="utf-8", newline="") as _handle:
+with (SEEDS_DIR / "ref_quality_thresholds.csv").open(encoding="utf-8", newline="") as _handle:
     IMPOSSIBLE_ABOVE = {
         row["indicator"]: float(row["threshold"])
         for row in csv.DictReader(_handle)
@@ -52,7 +53,7 @@ with (Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "ref_quali
 # as dbt computes it) may differ by statistics discrepancy, but not by more than this share of the
 # region's own total. The number lives with the other tolerances, in dbt_project.yml's vars.
 RESIDUAL_TOLERANCE = float(
-    yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+    yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     ["vars"]["residual_plausibility_fraction"]
 )
 
