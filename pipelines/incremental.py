@@ -42,6 +42,7 @@ import duckdb
 
 from pipelines.paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
+AS_OF_DATE_TAG = "as_of_date"  # dbt tag of models whose result depends on the build's date (macros/mrv.sql)
 MODE_TAG = "ghg/mode"  # run tag: "incremental" asks for an incremental run; absent or "full": a full build
 INCREMENTAL = "incremental"
 STATE_SCHEMA = "build_state"  # in the build file and so in the published full file; never in the public file
@@ -234,15 +235,19 @@ def _topological(nodes: Mapping[str, Mapping], ids: set[str]) -> list[str]:
 
 
 def dbt_plan(manifest: Mapping, changed: Iterable[tuple[str, str]]) -> DbtPlan:
-    """The dbt nodes downstream of the changed (source name, table) pairs; every other model and
-    seed is copied. The copied set holds every ancestor of its members (a node that does not depend
+    """The dbt nodes downstream of the changed (source name, table) pairs, and the models tagged
+    as_of_date with theirs; every other model and seed is copied. The copied set holds every ancestor of its members (a node that does not depend
     on a change has no ancestor that does), so copying it first, parents first, and then building the
     rest is a valid order."""
     nodes = manifest["nodes"]
     children = manifest["child_map"]
     wanted = set(changed)
     todo = [unique_id for unique_id, source in manifest["sources"].items() if (source["source_name"], source["name"]) in wanted]
-    affected: set[str] = set()
+    # A model judged on the build's date (late / missing in the MRV year) changes with the day even
+    # when no source did: it is rebuilt every night, with everything downstream of it.
+    dated = [uid for uid, node in nodes.items() if AS_OF_DATE_TAG in node.get("tags", [])]
+    affected: set[str] = set(dated)
+    todo += dated
     while todo:
         for child in children.get(todo.pop(), []):
             if child not in affected:

@@ -152,3 +152,13 @@ WHERE exchange_code = ?
 GROUP BY source_file
 ORDER BY source_file
 """
+
+# Where the compliance deadlines of the province's market enterprises fall: enterprises per
+# compliance month and allocation year, with the month's share of the year
+# (marts.fct_compliance_month_load; the public file holds the same counts). No params.
+MARKET_COMPLIANCE_MONTH_LOAD = """
+SELECT compliance_year, compliance_month, enterprises_count, enterprises_share
+FROM marts.fct_compliance_month_load
+WHERE scheme_code = 'national'
+ORDER BY compliance_year, compliance_month
+"""

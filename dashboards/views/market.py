@@ -31,6 +31,7 @@ from plotly.subplots import make_subplots
 from dashboards import auth, components, queries
 from dashboards.components import PER_TEN_THOUSAND, chart_text, downloads, fetch, localized, name_text, plain
 from dashboards.i18n import code_label, current_language, is_missing, percent, t, text
+from dashboards.views.market_compliance_months import render_compliance_months
 
 TRADE_TYPES = ("auction", "block")
 # CCER (国家核证自愿减排量) is the national offset credit traded on several pilot exchanges; every
@@ -71,6 +72,7 @@ def render() -> None:
     st.header(t("market_concentration_header"))
     deadline = exchanges.loc[exchanges["exchange_code"] == exchange, "compliance_deadline_month"].iat[0]
     _concentration(exchange, product, deadline, names[exchange])
+    render_compliance_months()
 
     st.header(t("market_compare_header"))
     _comparison(exchanges, names, trade_type)

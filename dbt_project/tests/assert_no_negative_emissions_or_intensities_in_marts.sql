@@ -44,6 +44,13 @@
 -- depends_on: {{ ref('fct_target_progress') }}
 -- depends_on: {{ ref('fct_target_uncertainty') }}
 -- depends_on: {{ ref('fct_uncertainty') }}
+-- depends_on: {{ ref('fct_compliance_calendar') }}
+-- depends_on: {{ ref('fct_compliance_month_load') }}
+-- depends_on: {{ ref('fct_mrv_city_forwarding') }}
+-- depends_on: {{ ref('fct_mrv_funnel') }}
+-- depends_on: {{ ref('fct_mrv_inclusion') }}
+-- depends_on: {{ ref('fct_mrv_submissions') }}
+-- depends_on: {{ ref('fct_mrv_verifier_workload') }}
 {%- set marts = ref('fct_region_year') %}
 {#- database names of a build file can need quoting ("0f3c-run") #}
 {%- set marts_prefix = adapter.quote(marts.database) ~ "." ~ adapter.quote(marts.schema) ~ "." %}

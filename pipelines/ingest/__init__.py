@@ -6,7 +6,8 @@ functions from a path to a ReadResult:
 
   enterprise_reports   enterprise_reports.py (export CSV: enterprise_export.py, template workbooks:
                        enterprise_workbooks.py, both parsed and checked by enterprise_lines.py,
-                       re-deliveries resolved by deliveries.py) and allocations.py, its family reader
+                       re-deliveries resolved by deliveries.py), allocations.py (its family
+                       reader) and mrv.py (verifier tasks, captive power plants)
   energy_statistics    energy_statistics.py (energy_balance.py, activity_statistics.py,
                        department_indicators.py)
   exchange_prices      exchange_prices.py

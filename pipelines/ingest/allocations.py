@@ -4,8 +4,9 @@
 compliance year with the free and auctioned allowances, the CCER surrendered and the allowances
 actually surrendered, all in t CO2 (a header bracket such as (万吨) is converted). Part of the
 enterprise_reports family, whose reader (read_enterprise_reports_and_allocations) is here: the
-reports (enterprise_reports.py) and these files. Read like every CSV: strict encoding detection
-(csv_cells), header aliases (text), number parsing (values), bad rows quarantined with a reason.
+reports (enterprise_reports.py), these files and the MRV files (mrv.py). Read like every CSV:
+strict encoding detection (csv_cells), header aliases (text), number parsing (values), bad rows
+quarantined with a reason.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import polars as pl
 from pipelines.ingest.catalog import ALLOCATIONS_FOLDER
 from pipelines.ingest.catalog import ENTERPRISE_REPORTS as FAMILY
 from pipelines.ingest.checks import (
-    Check,
     apply_checks,
+    check_credit_code,
     check_not_negative,
     check_number,
     check_required,
@@ -26,9 +27,16 @@ from pipelines.ingest.checks import (
     quarantine_frame,
     quarantine_row,
 )
-from pipelines.ingest.csv_cells import check_ragged, csv_file_problems, read_csv_cells, select_fields, split_damaged
+from pipelines.ingest.csv_cells import (
+    check_ragged,
+    csv_file_problems,
+    read_csv_cells,
+    select_fields,
+    split_damaged,
+)
 from pipelines.ingest.enterprise_reports import read_enterprise_reports
 from pipelines.ingest.files import UnreadableFile, relative_source
+from pipelines.ingest.mrv import read_mrv
 from pipelines.ingest.results import FileRead, ReadResult, read_each
 from pipelines.ingest.schemas import ETS_ALLOCATIONS_SCHEMA, QUARANTINE_SCHEMA
 from pipelines.ingest.text import match_headers, require_headers
@@ -97,14 +105,7 @@ def read_allocations_csv(path: Path, root: Path) -> ReadResult:
     )
     checks = [check_required(name, h[name]) for name in REQUIRED] + [
         check_ragged(len(cells.header)),
-        Check.of(
-            h["credit_code"],
-            pl.col("credit_code"),
-            (
-                pl.col("p_credit_code").is_not_null() & ~pl.col("p_credit_code").str.contains(r"^[0-9A-Z]{18}$"),
-                pl.format("credit code '{}' is not 18 characters of digits and capitals", pl.col("credit_code")),
-            ),
-        ),
+        check_credit_code("credit_code", "p_credit_code", h["credit_code"]),
         check_year("compliance_year", "p_compliance_year", h["compliance_year"]),
         *[check_number(name, f"p_{name}", h[name]) for name in AMOUNTS],
         *[check_not_negative(name, f"p_{name}", h[name]) for name in AMOUNTS],
@@ -141,12 +142,13 @@ def read_allocations(inbox_dir: Path) -> ReadResult:
 
 
 def read_enterprise_reports_and_allocations(inbox_dir: Path) -> ReadResult:
-    """The enterprise_reports family: report lines (read_enterprise_reports) plus ets_allocations."""
-    reports = read_enterprise_reports(inbox_dir)
-    allocations = read_allocations(inbox_dir)
+    """The enterprise_reports family: report lines (read_enterprise_reports), ets_allocations and
+    the MRV files (mrv.read_mrv: mrv_verifier_tasks, mrv_captive_power)."""
+    parts = [read_enterprise_reports(inbox_dir), read_allocations(inbox_dir), read_mrv(inbox_dir)]
+    schema = parts[0].quarantine.schema
     return ReadResult(
         FAMILY,
-        {**reports.tables, **allocations.tables},
-        pl.concat([reports.quarantine, allocations.quarantine.cast(reports.quarantine.schema)], how="vertical"),
-        [*reports.files, *allocations.files],
+        {name: frame for part in parts for name, frame in part.tables.items()},
+        pl.concat([part.quarantine.cast(schema) for part in parts], how="vertical"),
+        [info for part in parts for info in part.files],
     )

@@ -76,6 +76,11 @@ ALLOCATIONS_FOLDER = InboxFolder(
     ENTERPRISE_REPORTS, "enterprise_reports/allocations", "ets_allocations_csv", CSV_SUFFIXES,
     LooseFile(rank=1, header_words=("履约年度", "配额")),
 )  # fmt: skip
+# The MRV year's files (verifier tasks, captive power plants), told apart by their names.
+MRV_FOLDER = InboxFolder(
+    ENTERPRISE_REPORTS, "enterprise_reports/mrv", "mrv_csv", CSV_SUFFIXES,
+    LooseFile(rank=1, header_words=("核查机构", "任务类型", "自备电厂"), name_words=("核查任务", "自备电厂")),
+)  # fmt: skip
 BALANCE_FOLDER = InboxFolder(
     ENERGY_STATISTICS, "energy_statistics/energy_balance", "energy_balance_workbook", EXCEL_SUFFIXES,
     LooseFile(rank=7, cell_words=("能源",), name_words=("平衡", "balance")),
@@ -113,6 +118,7 @@ INBOX_FOLDERS: tuple[InboxFolder, ...] = (
     EXPORT_FOLDER,
     WORKBOOK_FOLDER,
     ALLOCATIONS_FOLDER,
+    MRV_FOLDER,
     BALANCE_FOLDER,
     INDUSTRY_FOLDER,
     ACTIVITY_FOLDER,
@@ -154,6 +160,16 @@ RAW_TABLES: tuple[RawTable, ...] = (
         "ets_allocations", ENTERPRISE_REPORTS,
         "碳市场配额分配与清缴 / carbon-market allowance allocation and surrender",
         schemas.ETS_ALLOCATIONS_SCHEMA, "compliance_year",
+    ),
+    RawTable(
+        "mrv_verifier_tasks", ENTERPRISE_REPORTS,
+        "核查任务（核查、复查、咨询） / verifier tasks: verification, re-check and consulting per enterprise and report year",
+        schemas.MRV_VERIFIER_TASKS_SCHEMA, "report_year",
+    ),
+    RawTable(
+        "mrv_captive_power", ENTERPRISE_REPORTS,
+        "企业自备电厂装机容量 / installed capacity of enterprises' captive power plants, kW",
+        schemas.MRV_CAPTIVE_POWER_SCHEMA, "year",
     ),
     RawTable(
         "energy_balance", ENERGY_STATISTICS,

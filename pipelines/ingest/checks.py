@@ -101,6 +101,18 @@ def check_year(
     )
 
 
+def check_credit_code(raw: str, parsed: str, header: str | pl.Expr, what: str = "credit code") -> Check:
+    """A unified social credit code (parsed: trimmed, upper-cased) is 18 digits and capitals."""
+    return Check.of(
+        header,
+        pl.col(raw),
+        (
+            pl.col(parsed).is_not_null() & ~pl.col(parsed).str.contains(r"^[0-9A-Z]{18}$"),
+            pl.format("{} '{}' is not 18 characters of digits and capitals", pl.lit(what), pl.col(raw)),
+        ),
+    )
+
+
 def check_date(raw: str, parsed: str, header: str | pl.Expr) -> Check:
     return Check.of(
         header,

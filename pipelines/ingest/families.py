@@ -67,7 +67,8 @@ class Family:
 FAMILIES: dict[str, Family] = {
     family.name: family
     for family in (
-        # Enterprise reports (enterprise_reports.py) and the carbon-market allocation files (allocations.py).
+        # Enterprise reports (enterprise_reports.py), the carbon-market allocation files (allocations.py)
+        # and the MRV year's verifier tasks and captive power plants (mrv.py).
         Family.of(ENTERPRISE_REPORTS, read_enterprise_reports_and_allocations),
         Family.of(ENERGY_STATISTICS, read_energy_statistics),
         Family.of(EXCHANGE_PRICES, read_exchange_prices),

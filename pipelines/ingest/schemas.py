@@ -168,6 +168,32 @@ ETS_ALLOCATIONS_SCHEMA = pl.Schema(
     }
 )
 
+# Verifier tasks of the MRV year (enterprise_reports/mrv/核查任务_<year>.csv): which verification body
+# was given which enterprise's report year, and which bodies consulted for it (a conflict of interest).
+MRV_VERIFIER_TASKS_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "credit_code": pl.Utf8,
+        "report_year": pl.Int32,
+        "task_type": pl.Utf8,  # 'verification' | 'recheck' | 'consulting'
+        "verifier_code": pl.Utf8,  # the verification body's unified social credit code
+        "verifier_name": pl.Utf8,
+        "assigned_on": pl.Date,  # null only on consulting rows
+        "scheme_code": pl.Utf8,  # 'national' unless the file has a 碳市场 column
+    }
+)
+
+# Captive (self-owned) power plants (enterprise_reports/mrv/自备电厂_*.csv): installed capacity in kW,
+# the provincial add-on rule of the inclusion list.
+MRV_CAPTIVE_POWER_SCHEMA = pl.Schema(
+    {
+        **_PROVENANCE,
+        "credit_code": pl.Utf8,
+        "year": pl.Int32,
+        "captive_power_kw": pl.Float64,
+    }
+)
+
 QUARANTINE_SCHEMA = pl.Schema(
     {
         "source_family": pl.Utf8,  # 'enterprise_reports' | 'energy_statistics' | 'exchange_prices'
@@ -238,6 +264,8 @@ RAW_SCHEMAS: dict[str, pl.Schema] = {
     "inventory_activity": INVENTORY_ACTIVITY_SCHEMA,
     "market_daily": MARKET_DAILY_SCHEMA,
     "ets_allocations": ETS_ALLOCATIONS_SCHEMA,
+    "mrv_verifier_tasks": MRV_VERIFIER_TASKS_SCHEMA,
+    "mrv_captive_power": MRV_CAPTIVE_POWER_SCHEMA,
     "quarantine": QUARANTINE_SCHEMA,
     "enterprise_report_deliveries": ENTERPRISE_REPORT_DELIVERIES_SCHEMA,
     "source_files": SOURCE_FILES_SCHEMA,

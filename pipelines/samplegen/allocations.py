@@ -55,13 +55,18 @@ def allocation_rows(reports: ProvinceReports, seed: int, province: str, year: in
     return rows
 
 
-def write_allocations(out_dir: Path, reports: ProvinceReports, seed: int, province: str, per_province_names: bool = False) -> list[Path]:
-    """配额分配与清缴_<year>.csv (UTF-8 with BOM, as Excel saves 'CSV UTF-8') per compliance year."""
+def write_allocations(out_dir: Path, reports: ProvinceReports, seed: int, province: str, per_province_names: bool = False,
+                      without: set[tuple[str, int]] = frozenset()) -> list[Path]:
+    """配额分配与清缴_<year>.csv (UTF-8 with BOM, as Excel saves 'CSV UTF-8') per compliance year.
+
+    without: (credit code, year) left out, the enterprise-years whose verification the MRV sample
+    withholds (samplegen/mrv.py); the others keep the draws they had before it.
+    """
     folder = Path(out_dir) / ALLOCATION_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for year in COMPLIANCE_YEARS:
-        rows = allocation_rows(reports, seed, province, year)
+        rows = [row for row in allocation_rows(reports, seed, province, year) if (row[0], year) not in without]
         if not rows:
             continue
         buffer = io.StringIO()

@@ -21,6 +21,7 @@ from pipelines.samplegen.exchanges import EXCHANGE_DIR, write_exchange_prices
 from pipelines.samplegen.geography import build_geography
 from pipelines.samplegen.industry import INDUSTRY_DIR, write_industry_tables
 from pipelines.samplegen.inventory import INVENTORY_DIR, write_inventory_activity
+from pipelines.samplegen.mrv import MRV_CASES_FILE, MRV_DIR, place_name, plan_mrv, write_mrv, write_mrv_cases
 from pipelines.samplegen.production import PRODUCTION_DIR, write_production_statistics
 from pipelines.samplegen.readme import write_readme
 from pipelines.samplegen.reference import Reference
@@ -44,6 +45,9 @@ GENERATED_PATTERNS = (
     f"{WORKBOOK_DIR.as_posix()}/*/*.xlsx",
     ANOMALIES_FILE.as_posix(),
     f"{ALLOCATION_DIR.as_posix()}/配额分配与清缴_*.csv",
+    f"{MRV_DIR.as_posix()}/核查任务_*.csv",
+    f"{MRV_DIR.as_posix()}/自备电厂_*.csv",
+    MRV_CASES_FILE.as_posix(),
     f"{EXCHANGE_DIR.as_posix()}/*_daily_2014-2020.csv",
     "README.md",
 )
@@ -87,6 +91,7 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
     used_codes: set[str] = set()
     used_names: set[str] = set()
     anomalies = []
+    mrv_cases = []
     written: list[Path] = []
     for index, code in enumerate(codes):
         geography = build_geography(ref, code, seed)
@@ -102,12 +107,22 @@ def generate(out_dir: Path, provinces: list[str] | None = None, scale: float = 1
         generator = ReportGenerator(ref, geography, model, seed, scale, include_script_enterprise=(index == 0),
                                     used_codes=used_codes, used_names=used_names)
         reports = generator.build_reports(generator.build_register())
-        written += write_exports(out_dir, reports, ref, code, per_province_names=len(codes) > 1)
-        written += write_workbooks(out_dir, reports, ref)
-        written += write_allocations(out_dir, reports, seed, code, per_province_names=len(codes) > 1)
+        # The MRV year: verifier tasks and captive plants, with late and missing submissions planted
+        # in the reports the export and the workbooks write (mrv_plan.reports).
+        mrv_plan = plan_mrv(reports, seed, code, place_name(geography.province.name), used_codes)
+        written += write_exports(out_dir, mrv_plan.reports, ref, code, per_province_names=len(codes) > 1)
+        written += write_workbooks(out_dir, mrv_plan.reports, ref)
+        written += write_allocations(out_dir, reports, seed, code, per_province_names=len(codes) > 1,
+                                     without=mrv_plan.dropped)
+        written += write_mrv(out_dir, mrv_plan, code, per_province_names=len(codes) > 1)
         anomalies += reports.anomalies
-        summary["provinces"][code] = _province_summary(model, economy, reports)
+        mrv_cases += mrv_plan.cases
+        summary["provinces"][code] = _province_summary(model, economy, reports) | {
+            "mrv_tasks": len(mrv_plan.tasks), "mrv_cases": len(mrv_plan.cases),
+            "captive_plants": len({row[0] for row in mrv_plan.captive}),
+        }
     written.append(write_anomalies(out_dir, anomalies))
+    written.append(write_mrv_cases(out_dir, mrv_cases))
     written += write_exchange_prices(out_dir, ref, seed)
     summary["files"] = len(written) + 1  # + README
     write_readme(out_dir, codes, scale, seed, summary)

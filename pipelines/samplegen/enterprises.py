@@ -146,6 +146,22 @@ def short_place_name(name: str) -> str:
     return name
 
 
+def new_credit_code(rng, region_code: str, used_codes: set[str]) -> str:
+    """A company's unified social credit code (91 + region + organisation code, both check
+    characters valid) not in used_codes, which it joins."""
+    while True:
+        if rng.random() < 0.7:  # older registrations: an all-digit organisation code
+            body = "".join(rng.choice("0123456789") for _ in range(8))
+        else:  # newer ones start with MA, as the registration authorities issue them
+            body = "MA" + "".join(rng.choice(CREDIT_CODE_CHARSET) for _ in range(6))
+        org_code = body + org_code_check_char(body)
+        first17 = "91" + region_code + org_code
+        code = first17 + credit_code_check_char(first17)
+        if code not in used_codes:
+            used_codes.add(code)
+            return code
+
+
 @dataclass
 class LineTemplate:
     category: str
@@ -249,17 +265,7 @@ class ReportGenerator:
         return self._location_cache[driver]
 
     def _credit_code(self, rng, region_code: str) -> str:
-        while True:
-            if rng.random() < 0.7:  # older registrations: an all-digit organisation code
-                body = "".join(rng.choice("0123456789") for _ in range(8))
-            else:  # newer ones start with MA, as the registration authorities issue them
-                body = "MA" + "".join(rng.choice(CREDIT_CODE_CHARSET) for _ in range(6))
-            org_code = body + org_code_check_char(body)
-            first17 = "91" + region_code + org_code
-            code = first17 + credit_code_check_char(first17)
-            if code not in self.used_codes:
-                self.used_codes.add(code)
-                return code
+        return new_credit_code(rng, region_code, self.used_codes)
 
     def _name(self, rng, region_code: str, archetype: str) -> str:
         region = self.regions.get(region_code)

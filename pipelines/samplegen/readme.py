@@ -66,8 +66,18 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "version (企业自报, 核查, 复查), except the 2020 企业自报 of carbon-market enterprises |",
         "| `enterprise_reports/workbooks/2020/` | `<credit_code>.xlsx`: the provincial template, one per carbon-market "
         "enterprise (its 2020 企业自报) |",
+        "| `enterprise_reports/allocations/` | `配额分配与清缴_<year>.csv` (2019, 2020), UTF-8 with BOM: allocation and "
+        "surrender per carbon-market enterprise |",
+        "| `enterprise_reports/mrv/` | `核查任务_<year>.csv` (2015–2020), GBK: the verification task of every 核查 version "
+        "(assigned in April of the next year), the re-check task of every 复查 version (to another of the 8 verification "
+        "bodies), and consulting rows; `自备电厂_<province>.csv`, UTF-8 with BOM: ~15 enterprises outside the market with "
+        "a captive power plant (4,000–20,000 千瓦, one at exactly 6,000 and one at 5,999) |",
         "| `enterprise_reports/ANOMALIES.csv` | every planted anomaly (credit_code, year, status, kind, detail), UTF-8; "
         "not a source file — the answer key for the review flags |",
+        "| `enterprise_reports/MRV_CASES.csv` | every planted MRV case (credit_code, report_year, kind, detail), UTF-8; "
+        "not a source file — the answer key for submission tracking and the verifier conflict rule: "
+        "recheck_same_verifier, consulted_verifier, late_verification (核查 after 06-30), late_report (企业自报 after "
+        "03-31), missing_verification (the 核查 version withheld from the export, and its allocation row) |",
         "| `exchange_prices/` | `<code>_daily_2014-2020.csv` for BJ TJ SH CQ HB GD SZ FJ (synthetic), and the real "
         "`shenzhen_SZA_daily_2020-12_2021-12.csv` with its licence |",
         "",
@@ -106,6 +116,10 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
         "- the carbon-market allocations and surrenders for compliance years 2019 and 2020",
         "  (`enterprise_reports/allocations/`: free allocation 95–100 % of verified emissions, some",
         "  enterprises short);",
+        "- the verification bodies (names and credit codes), their tasks and consulting, the captive power",
+        "  plants, and the planted MRV cases (MRV_CASES.csv: in 2019 and 2020 two re-checks by the first",
+        "  verifier, two verifications by a body that consulted, three late 核查, three late 企业自报, two",
+        "  missing 核查; a few in 2016–2018); the late dates are moved in the export and the workbooks;",
         "- the pilot exchanges' 2014–2020 prices and volumes; the department statistics;",
         "- the production statistics (plausible Gansu magnitudes: clinker 16–28 Mt, primary aluminium",
         "  1.5–2.85 Mt a year, ferroalloys, calcium carbide, ammonia, nitric acid, flat glass; cities get",
@@ -135,6 +149,8 @@ def write_readme(out_dir: Path, codes: list[str], scale: float, seed: int, summa
             f"| reporting enterprises (market / other) | {s['enterprises_market']:,} / {s['enterprises_other']:,} |",
             f"| carbon-market CO2, latest version | {s['market_co2_2015_t'] / 1e6:,.1f} Mt |",
             f"| planted anomalies (rows in ANOMALIES.csv) | {s['anomalies']} |",
+            f"| verifier tasks (2015–2020) / planted MRV cases (rows in MRV_CASES.csv) | {s['mrv_tasks']:,} / {s['mrv_cases']} |",
+            f"| enterprises with a captive power plant | {s['captive_plants']} |",
             "",
         ]
     else:

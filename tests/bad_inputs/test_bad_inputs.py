@@ -33,6 +33,7 @@ def credit_code(number: int = 1) -> str:
 
 
 CODE = credit_code(1)
+VERIFIER = credit_code(2)
 BAD_CHECK_CHAR = CODE[:-1] + ("X" if CODE[-1] != "X" else "Y")
 
 ENTERPRISE_HEADER = (
@@ -690,6 +691,8 @@ NUL_REASON = ("holds a NUL byte (0x00), which no text contains — the file look
               "binary file saved as CSV?); row quarantined")
 ALLOCATION_HEADER = "统一社会信用代码,履约年度,免费配额(吨),有偿配额(吨),清缴CCER(吨),实际清缴配额(吨)"
 ALLOCATIONS = "enterprise_reports/allocations/配额分配与清缴_2019.csv"
+TASK_HEADER = "统一社会信用代码,报告年度,任务类型,核查机构代码,核查机构名称,指派日期"
+MRV_TASKS = "enterprise_reports/mrv/核查任务_2019.csv"
 INDICATOR_HEADER = "地区代码,年份,指标名称,数值,单位,报送部门"
 INDICATORS = "energy_statistics/department_indicators/"
 PRICES = "exchange_prices/HB_daily_2014-2020.csv"
@@ -1030,6 +1033,27 @@ CASES += [
            ("startswith", "superseded: the inventory activity figure 620000 2015 livestock_swine (region, year, item)"))],
          {INVENTORY: 1, "energy_statistics/inventory_activity/农业统计_620000_更正.csv": 1},
          extra={"table": "inventory_activity"}),
+    # Issue 17: the MRV files (verifier tasks, captive power plants) at the same door.
+    Case("mrv_task_rows_quarantined_beside_the_good_one", "allocations",
+         [(MRV_TASKS, (f"{TASK_HEADER}\n{CODE},2019,核查,{VERIFIER},甲,2020-04-01\n{CODE},2019,审计,{VERIFIER},甲,2020-04-01\n"
+                       f"{CODE},2019,复查,{VERIFIER},甲,\n").encode("gbk"))],
+         [(MRV_TASKS, None, 3, "任务类型", ("in", "task type '审计' is not recognised")),
+          (MRV_TASKS, None, 4, "指派日期", ("in", "only a consulting row may leave it blank"))],
+         {MRV_TASKS: 1}, extra={"table": "mrv_verifier_tasks"}),
+    Case("mrv_unknown_capacity_unit_rejects_the_file_the_tasks_still_load", "allocations",
+         [(MRV_TASKS, f"{TASK_HEADER}\n{CODE},2019,咨询,{VERIFIER},甲,\n".encode("utf-8-sig")),
+          ("enterprise_reports/mrv/自备电厂_620000.csv", f"统一社会信用代码,年度,自备电厂装机容量(马力)\n{CODE},2019,8000\n".encode())],
+         [("enterprise_reports/mrv/自备电厂_620000.csv", None, None, None, ("in", "unit '马力' in header"))],
+         {MRV_TASKS: 1}, extra={"table": "mrv_verifier_tasks",
+                               "files": {"enterprise_reports/mrv/自备电厂_620000.csv": {"rejected": True}}}),
+    Case("mrv_file_named_neither_way_is_quarantined_whole", "allocations",
+         [("enterprise_reports/mrv/名单.csv", f"统一社会信用代码,年度,自备电厂装机容量(千瓦)\n{CODE},2019,8000\n".encode()),
+          ("enterprise_reports/mrv/自备电厂_620000.csv", f"统一社会信用代码,年度,自备电厂装机容量(兆瓦)\n{CODE},2019,-1\n{CODE},2020,8\n".encode())],
+         [("enterprise_reports/mrv/名单.csv", None, None, None, ("in", "is neither 核查任务_<year>.csv")),
+          ("enterprise_reports/mrv/自备电厂_620000.csv", None, 2, "自备电厂装机容量(兆瓦)", ("in", "cannot be negative"))],
+         {"enterprise_reports/mrv/自备电厂_620000.csv": 1, "enterprise_reports/mrv/名单.csv": 0},
+         check=lambda frame: frame["captive_power_kw"].to_list() == [8000.0] or pytest.fail(str(frame)),
+         extra={"table": "mrv_captive_power"}),
 ]
 
 READERS = {

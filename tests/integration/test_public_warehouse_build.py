@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 PUBLIC_MARTS = {
     "agg_enterprise_emissions", "dim_region", "dim_region_ancestors", "fct_energy_emissions", "fct_market_coverage", "fct_market_daily",
     "fct_process_emissions", "fct_inventory", "fct_inventory_summary", "fct_uncertainty",
-    "fct_market_monthly", "fct_market_yearly", "fct_recalculation", "fct_region_intensity_progress", "fct_region_year", "fct_target_progress", "fct_target_uncertainty",
+    "fct_market_monthly", "fct_market_yearly", "fct_mrv_funnel", "fct_compliance_month_load", "fct_recalculation", "fct_region_intensity_progress", "fct_region_year", "fct_target_progress", "fct_target_uncertainty",
 }
 PUBLIC_REFERENCE = {
     "ref_targets", "ref_indicators", "ref_fuels", "ref_enterprise_sectors", "ref_energy_balance_items",

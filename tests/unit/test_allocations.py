@@ -79,7 +79,10 @@ def test_no_files_gives_an_empty_typed_table(tmp_path):
     assert result.tables["ets_allocations"].schema == ETS_ALLOCATIONS_SCHEMA
     assert result.tables["ets_allocations"].is_empty()
     combined = read_enterprise_reports_and_allocations(tmp_path)
-    assert set(combined.tables) == {"enterprise_report_lines", "enterprise_report_deliveries", "ets_allocations"}
+    assert set(combined.tables) == {
+        "enterprise_report_lines", "enterprise_report_deliveries", "ets_allocations", "mrv_verifier_tasks",
+        "mrv_captive_power",
+    }  # fmt: skip
     assert combined.tables["enterprise_report_deliveries"].schema == ENTERPRISE_REPORT_DELIVERIES_SCHEMA
 
 

@@ -250,6 +250,12 @@ def test_classify_by_path_and_by_headers(tmp_path):
     gbk = tmp_path / "b.csv"
     gbk.write_bytes("交易日期,交易品种,收盘价\n".encode("gbk"))
     assert cli.classify(gbk)[0] == "exchange_prices"
+    tasks = tmp_path / "核查任务_2019.csv"  # its credit-code column must not send it to the export
+    tasks.write_text("统一社会信用代码,报告年度,任务类型,核查机构代码\n", encoding="utf-8")
+    assert cli.classify(tasks) == ("enterprise_reports/mrv", cli.Path("核查任务_2019.csv"))
+    captive = tmp_path / "d.csv"
+    captive.write_bytes("统一社会信用代码,年度,自备电厂装机容量(千瓦)\n".encode("gbk"))
+    assert cli.classify(captive)[0] == "enterprise_reports/mrv"
     with pytest.raises(cli.UnknownKind):
         cli.classify(tmp_path / "c.pdf")
 

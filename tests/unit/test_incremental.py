@@ -58,6 +58,15 @@ def test_nothing_changed_copies_everything_and_runs_no_test():
     assert {"not_null_int_energy", "not_null_stg_balance", "energy_vs_market"} <= set(plan.exclude)
 
 
+def test_a_model_judged_on_the_build_date_is_rebuilt_every_night_with_its_descendants():
+    manifest = _manifest()
+    manifest["nodes"]["model.p.int_energy"]["tags"] = [incremental.AS_OF_DATE_TAG]
+    plan = incremental.dbt_plan(manifest, [])
+    assert plan.rebuilt == {"model.p.int_energy", "model.p.fct_both"}
+    assert set(plan.copied_ids) == {"seed.p.ref", "model.p.stg_balance", "model.p.stg_prices", "model.p.fct_market"}
+    assert "not_null_int_energy" not in plan.exclude
+
+
 def test_changed_sources_add_the_registers_only_when_a_family_changed():
     tables = {"prices": ["market_daily"], "statistics": ["energy_balance"]}
     assert incremental.changed_sources([], tables, ["quarantine"], ["previous"]) == [("raw", "previous")]

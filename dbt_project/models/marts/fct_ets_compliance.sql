@@ -1,6 +1,12 @@
--- Enterprise × scheme × compliance year: allowances and offsets against verified emissions.
---   verified_emissions_t  CO2 of the enterprise-year's authoritative version when it is verified
---                         or rechecked (fct_enterprise_year); NULL when only self-reported
+-- Enterprise × scheme × compliance year: allowances and offsets against verified emissions, per
+-- enterprise allocation period (int_compliance_periods: the calendar year under the annual calendar;
+-- the sector's 12 months under the rolling one, var ets_compliance_calendar).
+--   verified_emissions_t  CO2 of the period: Σ over the calendar years it overlaps of the year's
+--                         authoritative CO2 (fct_enterprise_year) × the share of that year's days
+--                         inside the period (reports are annual; a calendar-year period takes the
+--                         year whole). NULL unless every year it overlaps is verified or rechecked
+--   data_status           the weakest status among those years (reported < verified < rechecked);
+--                         NULL when a year has no report
 --   allowances_t          free + auctioned allowances
 --   offsets_eligible_t    CCER surrendered, capped at ref_ets_schemes.offset_cap_fraction × verified
 --   shortfall_t           max(0, verified − allowances − eligible offsets)
@@ -51,14 +57,62 @@ prices as (
     group by all
 ),
 
+periods as (
+    select * from {{ ref('int_compliance_periods') }}
+),
+
+-- the calendar years each period overlaps (a 12-month period overlaps one or two), with the share
+-- of the year's days inside the period
+period_bounds as (
+    select due.credit_code, due.scheme_code, due.compliance_year, periods.period_start_on, periods.period_end_on
+    from due
+    join periods
+        on periods.credit_code = due.credit_code and periods.scheme_code = due.scheme_code
+       and periods.compliance_year = due.compliance_year
+),
+
+period_year_list as (
+    select *, cast(year(period_start_on) as integer) as year from period_bounds
+    union
+    select *, cast(year(period_end_on) as integer) from period_bounds
+),
+
+period_years as (
+    select
+        credit_code, scheme_code, compliance_year, year,
+        (date_diff('day', greatest(period_start_on, make_date(year, 1, 1)), least(period_end_on, make_date(year, 12, 31))) + 1)
+        / (date_diff('day', make_date(year, 1, 1), make_date(year, 12, 31)) + 1.0)   as year_share,
+        year(period_end_on) - year(period_start_on) + 1                                as years_needed
+    from period_year_list
+),
+
+period_emissions as (
+    select
+        period_years.credit_code, period_years.scheme_code, period_years.compliance_year,
+        case when count(enterprise_years.credit_code) = any_value(period_years.years_needed)
+             then min({{ status_precedence('enterprise_years.data_status') }}) end       as status_rank,
+        case when count(enterprise_years.credit_code) = any_value(period_years.years_needed)
+              and bool_and(enterprise_years.data_status in ('verified', 'rechecked'))
+             then sum(case when period_years.year_share = 1 then enterprise_years.co2_t
+                           else enterprise_years.co2_t * period_years.year_share end) end as verified_emissions_t
+    from period_years
+    left join enterprise_years
+        on enterprise_years.credit_code = period_years.credit_code and enterprise_years.year = period_years.year
+    group by all
+),
+
 joined as (
     select
         due.credit_code,
         due.compliance_year,
         due.scheme_code,
-        case when enterprise_years.data_status in ('verified', 'rechecked') then enterprise_years.co2_t end
-                                                                          as verified_emissions_t,
-        enterprise_years.data_status,
+        periods.calendar_mode,
+        periods.period_start_on,
+        periods.period_end_on,
+        periods.compliance_due_on,
+        period_emissions.verified_emissions_t,
+        case period_emissions.status_rank when 3 then 'rechecked' when 2 then 'verified' when 1 then 'reported' end
+                                                                          as data_status,
         allocations.free_allowances_t,
         allocations.auctioned_allowances_t,
         allocations.ccer_surrendered_t,
@@ -72,8 +126,12 @@ joined as (
     left join allocations
         on allocations.credit_code = due.credit_code and allocations.scheme_code = due.scheme_code
        and allocations.compliance_year = due.compliance_year
-    left join enterprise_years
-        on enterprise_years.credit_code = due.credit_code and enterprise_years.year = due.compliance_year
+    left join periods
+        on periods.credit_code = due.credit_code and periods.scheme_code = due.scheme_code
+       and periods.compliance_year = due.compliance_year
+    left join period_emissions
+        on period_emissions.credit_code = due.credit_code and period_emissions.scheme_code = due.scheme_code
+       and period_emissions.compliance_year = due.compliance_year
     left join schemes on schemes.scheme_code = due.scheme_code
     left join prices on prices.price_year = due.compliance_year - 1
 ),
@@ -104,6 +162,10 @@ select
     credit_code,
     compliance_year,
     scheme_code,
+    calendar_mode,
+    period_start_on,
+    period_end_on,
+    compliance_due_on,
     data_status,
     verified_emissions_t,
     free_allowances_t,
