@@ -180,34 +180,9 @@ FROM marts.fct_compliance_calendar
 ORDER BY compliance_year DESC, scheme_code
 """
 
-# The calendar of one compliance year and scheme by sector (marts.fct_compliance_calendar): each
-# distinct set of dates with its sector's names and how many enterprises follow it, for the
-# timeline. Params: compliance_year, scheme_code.
-MRV_CALENDAR_SECTORS = """
-SELECT
-    c.sector_code,
-    s.name_zh,
-    s.name_en,
-    c.calendar_mode,
-    c.compliance_month,
-    c.period_start_on,
-    c.period_end_on,
-    c.monitoring_plan_due_on,
-    c.report_due_on,
-    c.verification_due_on,
-    c.approval_due_on,
-    c.compliance_due_on,
-    count(*) AS enterprises_count
-FROM marts.fct_compliance_calendar AS c
-LEFT JOIN reference.ref_enterprise_sectors AS s ON s.sector_code = c.sector_code
-WHERE c.compliance_year = ?
-  AND c.scheme_code = ?
-GROUP BY ALL
-ORDER BY c.compliance_month, c.sector_code, c.period_start_on
-"""
-
 # Every enterprise's calendar of one compliance year and scheme (marts.fct_compliance_calendar),
-# with its sector's names. Params: compliance_year, scheme_code.
+# with its sector's names (the page draws one timeline row per sector and set of dates from it).
+# Params: compliance_year, scheme_code.
 MRV_CALENDAR = """
 SELECT
     c.credit_code,

@@ -16,9 +16,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import components, queries
+from dashboards import queries
 from dashboards.components import chart_text, downloads, fetch, localized, name_text
-from dashboards.i18n import current_language, t, text
+from dashboards.i18n import code_label, current_language, t, text
 from dashboards.views.enterprises_format import code_words
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -126,12 +126,15 @@ def verifiers_tab(year: int, scheme: str) -> None:
 # --- compliance calendar --------------------------------------------------------------------------
 
 
-def timeline_frame(sectors: pd.DataFrame) -> pd.DataFrame:
-    """One row per sector (and set of dates) × phase: its start and end (the end day included, so the
-    bar runs to the end of that day); a phase with a missing date is left out."""
+def timeline_frame(calendar: pd.DataFrame) -> pd.DataFrame:
+    """One row per sector (and set of dates: enterprises of a sector share them) × phase: its start
+    and end (the end day included, so the bar runs to the end of that day); a phase with a missing
+    date is left out."""
+    sectors = calendar.drop_duplicates(subset=["sector_code", "calendar_mode", *DATE_COLUMNS])
     rows = []
     for row in sectors.to_dict("records"):
-        label = t("mrv_calendar_row", sector=localized(row, fallback="sector_code"), mode=components.code_text("mrv_mode", row["calendar_mode"]))
+        sector = localized(row, zh="sector_name_zh", en="sector_name_en", fallback="sector_code")
+        label = t("mrv_calendar_row", sector=sector, mode=code_label("mrv_mode", row["calendar_mode"]))
         for phase, start, end in PHASES:
             if pd.isna(row[start]) or pd.isna(row[end]):
                 continue
@@ -160,7 +163,8 @@ def calendar_tab(year: int, scheme: str) -> None:
     if chosen is None:
         st.info(t("mrv_calendar_none"))
         return
-    timeline = timeline_frame(fetch(queries.MRV_CALENDAR_SECTORS, (chosen, scheme)))
+    calendar = fetch(queries.MRV_CALENDAR, (chosen, scheme))
+    timeline = timeline_frame(calendar)
     if timeline.empty:
         st.info(t("mrv_calendar_none"))
         return
@@ -174,7 +178,6 @@ def calendar_tab(year: int, scheme: str) -> None:
     figure.update_layout(height=max(260, 50 * timeline["row"].nunique() + 140), margin={"t": 20}, legend={"orientation": "h", "y": -0.2})
     st.plotly_chart(figure, key="mrv_calendar_chart", config=PLOTLY_CONFIG)
 
-    calendar = fetch(queries.MRV_CALENDAR, (chosen, scheme))
     table = calendar.assign(
         sector=[localized(row, zh="sector_name_zh", en="sector_name_en", fallback="sector_code") for row in calendar.to_dict("records")],
         calendar_mode=code_words(calendar["calendar_mode"], "mrv_mode"),
