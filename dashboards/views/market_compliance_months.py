@@ -38,9 +38,10 @@ def render_compliance_months() -> None:
     st.caption(t("market_compliance_months_caption", months=len(rows), top=percent(rows["enterprises_share"].max()),
                  even=percent(1 / 12)))
     figure = go.Figure(go.Bar(
-        x=rows["compliance_month_label"], y=rows["share_pct"], marker={"color": BAR_COLOUR},
+        # plain lists: the chart spec carries readable numbers, not binary arrays
+        x=list(rows["compliance_month_label"]), y=[float(share) for share in rows["share_pct"]], marker={"color": BAR_COLOUR},
         text=[percent(share) for share in rows["enterprises_share"]], textposition="outside",
-        customdata=rows["enterprises_count"], hovertemplate=t("market_hover_compliance_month") + "<extra></extra>",
+        customdata=[int(count) for count in rows["enterprises_count"]], hovertemplate=t("market_hover_compliance_month") + "<extra></extra>",
     ))
     figure.add_hline(y=100 / 12, line={"dash": "dash", "color": EVEN_COLOUR}, annotation_position="top left",
                      annotation_text=t("market_even_line", even=percent(1 / 12)))

@@ -244,3 +244,21 @@ def test_switching_exchange_resets_product_and_range_and_block_days_are_vwap_mar
     assert [trace["type"] for trace in kline] == ["scatter", "bar"]
     assert kline[0]["x"] == [day.date().isoformat() for day in pd.to_datetime(expected["trade_date"])]
     assert kline[0]["y"] == pytest.approx(expected["vwap"].tolist())
+
+
+@pytest.mark.parametrize("role", ["leader", "officer"])
+def test_compliance_months_match_the_month_load_mart(sample_app, role):
+    """Where the province's compliance deadlines fall (marts.fct_compliance_month_load): the latest
+    allocation year by default, one bar per compliance month with the month's share of enterprises."""
+    app = open_page(PAGE, role=role)
+    assert_no_error(app)
+    expected = _read(sample_app, """
+        SELECT compliance_month, enterprises_share FROM marts.fct_compliance_month_load
+        WHERE scheme_code = 'national' AND compliance_year = (SELECT max(compliance_year) FROM marts.fct_compliance_month_load)
+        ORDER BY compliance_month""")
+    assert not expected.empty
+    bars = [trace for chart in _charts(app) for trace in chart["data"]
+            if trace["type"] == "bar" and trace.get("customdata") is not None]
+    assert len(bars) == 1
+    assert list(bars[0]["x"]) == [f"{month:%Y-%m}" for month in expected["compliance_month"]]
+    assert bars[0]["y"] == pytest.approx([round(share * 100, 1) for share in expected["enterprises_share"]])

@@ -44,6 +44,10 @@ drops as (
                 || cast(rows_before as varchar) || ' in the last publication, ' || cast(rows_now as varchar) || ' now'
             when 'ets_allocations' then 'carbon-market allocations of ' || cast(year as varchar)
                 || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
+            when 'mrv_verifier_tasks' then 'verifier tasks of report year ' || cast(year as varchar)
+                || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
+            when 'mrv_captive_power' then 'captive power plants of ' || cast(year as varchar)
+                || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
             when 'energy_balance_region' then 'energy balance table of region ' || unit_key || ', ' || cast(year as varchar)
                 || ': in the last publication (' || cast(rows_before as varchar) || ' cells), missing now'
             when 'industry_energy_region' then 'industry table of region ' || unit_key || ', ' || cast(year as varchar)

@@ -3,6 +3,8 @@
 -- raw.previous_publication_coverage and audit_completeness_drops compares the two.
 --   enterprise_reports     per report year: enterprises with an authoritative report
 --   ets_allocations        per compliance year: allocation rows
+--   mrv_verifier_tasks     per report year: verifier tasks (the MRV year's tracking rests on them)
+--   mrv_captive_power      per year: captive power plant rows (an inclusion rule rests on them)
 --   energy_balance_region  per year and region: balance cells
 --   industry_energy_region per year and region: industry table cells
 --   activity_variable      per year: region × variable
@@ -23,6 +25,18 @@ allocations as (
     select 'enterprise_reports', 'ets_allocations', compliance_year, 'all', count(*)
     from {{ ref('stg_raw__ets_allocations') }}
     group by compliance_year
+),
+
+verifier_tasks as (
+    select 'enterprise_reports', 'mrv_verifier_tasks', report_year, 'all', count(*)
+    from {{ ref('stg_raw__mrv_verifier_tasks') }}
+    group by report_year
+),
+
+captive_power as (
+    select 'enterprise_reports', 'mrv_captive_power', year, 'all', count(*)
+    from {{ ref('stg_raw__mrv_captive_power') }}
+    group by year
 ),
 
 balance as (
@@ -65,6 +79,8 @@ select source_family, unit_kind, cast(year as integer) as year, unit_key, cast(r
 from (
     select * from enterprise_reports
     union all select * from allocations
+    union all select * from verifier_tasks
+    union all select * from captive_power
     union all select * from balance
     union all select * from industry
     union all select * from activity

@@ -1,6 +1,7 @@
 {{ config(tags=['as_of_date']) }}
--- Submission tracking of the MRV year: one row per report year × scheme × enterprise on that year's
--- inclusion list (expected), against the calendar governing the report year (int_mrv_due_dates),
+-- Submission tracking of the MRV year: one row per report year × scheme × enterprise expected to
+-- report — on that year's inclusion list, or in the market by its own report (expected_because) —
+-- against the calendar governing the report year (int_mrv_due_dates),
 -- judged on the as-of day (var mrv_as_of_date, else the build's date).
 --   report        received = the earliest 企业自报 submission (else the earliest of any version)
 --   verification  the 核查 report's submission; 'conflict' when the assigned verifier may not verify
@@ -15,8 +16,35 @@
 --                 (the verifier); days_overdue counts from the step's due date
 with
 
+listed as (
+    select list_year, scheme_code, credit_code, enterprise_name, region_code, city_code, sector_code
+    from {{ ref('fct_mrv_inclusion') }}
+    where is_included
+),
+
+-- enterprises already in the market report and are tracked even when this year's list test does
+-- not include them (a market enterprise that slipped below a threshold still reports that year)
+in_market as (
+    select
+        energy_years.year as list_year, schemes.scheme_code, energy_years.credit_code, energy_years.enterprise_name,
+        energy_years.region_code, coalesce(cities.ancestor_code, energy_years.region_code) as city_code,
+        energy_years.sector_code
+    from {{ ref('int_enterprise_energy_years') }} as energy_years
+    cross join (select distinct scheme_code from {{ ref('ref_mrv_inclusion_rules') }}) as schemes
+    left join {{ ref('int_region_ancestors') }} as cities
+        on cities.region_code = energy_years.region_code and cities.ancestor_level = 'city'
+    where energy_years.declared_in_ets
+),
+
 expected as (
-    select * from {{ ref('fct_mrv_inclusion') }} where is_included
+    select *, 'inclusion_list' as expected_because from listed
+    union all
+    select in_market.*, 'in_market'
+    from in_market
+    left join listed
+        on listed.list_year = in_market.list_year and listed.scheme_code = in_market.scheme_code
+       and listed.credit_code = in_market.credit_code
+    where listed.credit_code is null
 ),
 
 dates as (
@@ -54,6 +82,7 @@ joined as (
         expected.region_code,
         expected.city_code,
         expected.sector_code,
+        expected.expected_because,
         dates.calendar_code,
         dates.report_due_on,
         dates.verification_due_on,
@@ -123,6 +152,7 @@ select
     region_code,
     city_code,
     sector_code,
+    expected_because,
     calendar_code,
     report_due_on,
     verification_due_on,
