@@ -78,7 +78,8 @@ ORDER BY
 # Whom to chase today for one report year and scheme: the submissions with a chase reason
 # (marts.fct_mrv_submissions), longest overdue first, with the deadline the reason refers to, the
 # verifier to chase (the re-check's for a missing re-check) with its name
-# (marts.fct_mrv_verifier_workload) and the city's names. Params: report_year, scheme_code.
+# (marts.fct_mrv_verifier_workload), the city's names and why the enterprise is expected (on the
+# year's list, or in the market by its own report). Params: report_year, scheme_code.
 MRV_CHASE = """
 WITH verifiers AS (
     SELECT verifier_code, min(verifier_name) AS verifier_name
@@ -105,6 +106,7 @@ SELECT
     s.days_overdue,
     s.credit_code,
     s.enterprise_name,
+    s.expected_because,
     s.city_code,
     c.name_zh AS city_name_zh,
     c.name_en AS city_name_en,

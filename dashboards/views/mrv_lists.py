@@ -132,7 +132,7 @@ def inclusion_tab(year: int, scheme: str) -> None:
 
 CHASE_HEADERS = {
     "party": "mrv_col_party", "enterprise_name": "mrv_col_enterprise", "credit_code": "mrv_col_credit_code",
-    "city": "mrv_col_city", "reason": "mrv_col_reason", "due_on": "mrv_col_due_on", "days_overdue": "mrv_col_days_overdue",
+    "city": "mrv_col_city", "expected_because": "mrv_col_expected_because", "reason": "mrv_col_reason", "due_on": "mrv_col_due_on", "days_overdue": "mrv_col_days_overdue",
     "verifier_name": "mrv_col_verifier", "verifier_code": "mrv_col_verifier_code", "conflict_reason": "mrv_col_conflict_reason",
 }
 
@@ -144,6 +144,7 @@ def chase_table(chase: pd.DataFrame) -> pd.DataFrame:
         "enterprise_name": chase["enterprise_name"].to_numpy(),
         "credit_code": chase["credit_code"].to_numpy(),
         "city": [city_name(row) for row in chase.to_dict("records")],
+        "expected_because": code_words(chase["expected_because"], "mrv_expected"),
         "reason": code_words(chase["chase_reason"], "mrv_reason"),
         "due_on": pd.to_datetime(chase["due_on"]).dt.date.to_numpy(),
         "days_overdue": chase["days_overdue"].astype("Int64").to_numpy(),
@@ -181,6 +182,7 @@ def chase_tab(year: int, scheme: str) -> None:
                 "enterprise_name": st.column_config.TextColumn(t("mrv_col_enterprise"), pinned=True),
                 "credit_code": st.column_config.TextColumn(t("mrv_col_credit_code")),
                 "city": st.column_config.TextColumn(t("mrv_col_city")),
+                "expected_because": st.column_config.TextColumn(t("mrv_col_expected_because"), help=t("mrv_col_expected_because_help")),
                 "reason": st.column_config.TextColumn(t("mrv_col_reason")),
                 "due_on": st.column_config.DateColumn(t("mrv_col_due_on"), format="YYYY-MM-DD"),
                 "days_overdue": st.column_config.NumberColumn(t("mrv_col_days_overdue"), format="%d"),
