@@ -53,6 +53,8 @@ PAGES: dict[str, list[PageEntry]] = {
     ],
     "nav_section_enterprises": [
         PageEntry("enterprises.py", "page_enterprises", "enterprises", ":material/factory:", authorised_only=True),
+        # Not authorised_only: a leader gets the aggregate funnel (views.mrv shows the rest to officers only).
+        PageEntry("mrv.py", "page_mrv", "mrv", ":material/assignment_turned_in:"),
     ],
     "nav_section_market": [
         PageEntry("market.py", "page_market", "market", ":material/candlestick_chart:"),

@@ -17,3 +17,4 @@ from dashboards.queries.overview import *  # noqa: F403
 from dashboards.queries.enterprises import *  # noqa: F403
 from dashboards.queries.indicator import *  # noqa: F403
 from dashboards.queries.inventory import *  # noqa: F403
+from dashboards.queries.mrv import *  # noqa: F403

@@ -8,7 +8,8 @@ axis titles, legends and tooltips).
 
 Exempt, and only these (each removed from the text, as a whole string, before the scan):
 - enterprise names (marts.fct_enterprise_year.enterprise_name): an enterprise's registered name,
-  as the enterprise wrote it in its report;
+  as the enterprise wrote it in its report; verifier names (marts.fct_mrv_verifier_workload), as the
+  verification body's task files name it;
 - what the data-quality page quotes from delivered files: their file names, sheet names, column
   headers, the cell values as written and the quarantine reasons that quote them (raw.quarantine,
   raw.source_files): the files are the provinces' own, the page shows where a problem is;
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.e2e
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 PAGES = ("overview.py", "indicator.py", "regions.py", "structure.py", "inventory.py", "market.py",
-         "enterprises.py", "quality.py")
+         "enterprises.py", "mrv.py", "quality.py")
 ROLES = ("leader", "officer", "analyst")
 
 
@@ -41,6 +42,7 @@ def user_data(sample_warehouse) -> list[str]:
     """The exempt strings (module docstring), longest first so that a name is removed whole."""
     with duckdb.connect(str(sample_warehouse / "ghg.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT DISTINCT enterprise_name FROM marts.fct_enterprise_year").fetchall()
+        rows += con.execute("SELECT DISTINCT verifier_name FROM marts.fct_mrv_verifier_workload").fetchall()
         rows += con.execute(
             "SELECT DISTINCT unnest([source_file, source_sheet, column_name, value, reason]) FROM raw.quarantine"
         ).fetchall()

@@ -224,3 +224,26 @@ def test_names_and_chart_text_are_one_line():
 
     assert name_text(HOSTILE_NAME) == "某化工厂 # 标题 [2J"
     assert chart_text("<b>某厂</b>\n第二行") == "&lt;b&gt;某厂&lt;/b&gt; 第二行"
+
+
+# --- the MRV page ---------------------------------------------------------------------------------
+
+
+def test_mrv_page_keeps_hostile_names_as_data(hostile_app, download_data):
+    """The renamed enterprises are large emitters, so they are on the newest inclusion list: their
+    names reach the page only as dataframe cells, and the list's CSV keeps the formulas as text."""
+    _, _, formulas = hostile_app
+    app = open_page("mrv.py", role="officer")
+    assert_no_error(app)
+    for value in rendered_strings(app):
+        assert "\x1b" not in value, value
+        if MARKER in value:
+            assert "\n" not in value and "\r" not in value, value
+            assert not HEADING.search(value), value
+    for value in markdown_values(app):
+        assert not HEADING.search(value), value
+    rows = csv_rows(download_data["mrv_inclusion_csv"])
+    header, body = rows[0], rows[1:]
+    names = {row[header.index(i18n.text("mrv_col_enterprise", "zh"))] for row in body}
+    assert {"'" + name for name in formulas.values()} & names  # not vacuous: the formula names are listed
+    assert not any(name.startswith(("=", "+", "-", "@", "\t", "\r")) for name in names)

@@ -189,7 +189,7 @@ def test_every_page_opens_without_error(server, browser, role, lang):
     session.choose_role(role)  # the role labels are Chinese until the language is switched
     session.choose_language(lang)
     paths = session.nav_paths()
-    expected = {"", "indicator", "regions", "structure", "inventory", "market", "quality"}  # "" = the default page (overview)
+    expected = {"", "indicator", "regions", "structure", "inventory", "mrv", "market", "quality"}  # "" = the default page (overview)
     if role != "leader":
         expected.add("enterprises")
     assert set(paths) == expected
@@ -258,3 +258,33 @@ def test_the_briefing_button_downloads_a_pdf(server, browser, tmp_path):
     document.close()
     assert session.problems() == []
     session.page.close()
+
+
+MRV_TABS_ZH = ("纳入名单", "催办", "城市报送", "核查机构", "履约日历")
+
+
+def test_mrv_page_for_the_officer_tab_by_tab_and_for_the_leader(server, browser):
+    """The MRV page: an officer's five tabs, each shown and saved (officer-zh-mrv-<n>.png), and the
+    leader's funnel alone, with no enterprise name anywhere on it."""
+    officer = Session(browser, server)
+    officer.choose_role("officer")
+    officer.open("mrv")
+    tabs = officer.page.get_by_role("tab")
+    assert [tabs.nth(index).inner_text().strip() for index in range(tabs.count())] == list(MRV_TABS_ZH)
+    for index, _ in enumerate(MRV_TABS_ZH):
+        tabs.nth(index).click()
+        officer.page.wait_for_timeout(800)  # a tab switch is client-side: no script run, charts draw
+        shot = _screenshot(officer, f"officer-zh-mrv-{index + 1}")
+        assert shot.stat().st_size > 10_000, f"{shot} looks blank"
+    assert officer.problems() == []
+    officer.page.close()
+
+    leader = Session(browser, server)
+    leader.open("mrv")
+    _screenshot(leader, "leader-zh-mrv")
+    assert leader.page.get_by_role("tab").count() == 0
+    body = leader.page.locator("[data-testid='stMain']").inner_text()
+    assert HOSTILE_NAME not in body and "某化工厂" not in body
+    assert leader.page.locator(".js-plotly-plot").count() == 1  # the funnel
+    assert leader.problems() == []
+    leader.page.close()
