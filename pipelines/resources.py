@@ -15,7 +15,7 @@ from pipelines.writer_lock import acquire, lock_path, release
 # Dagster-launched runs (schedule, sensor, UI, backfill) wait this long for a build that holds
 # the lock (a hand-started `ghg build`); `ghg build` itself sets 0 and says who holds it.
 DEFAULT_LOCK_WAIT_SECONDS = 6 * 3600
-PROFILE, TARGET = "ghg", "dev"  # dbt_project/profiles.yml
+PROFILE, DUCKDB_TARGET = "ghg", "duckdb"  # dbt_project/profiles.yml
 
 
 class WarehouseResource(ConfigurableResource):
@@ -89,7 +89,7 @@ class WarehouseResource(ConfigurableResource):
         database path set to this run's build file — instead of a process-wide environment
         variable, which two runs in one process (a multi-year backfill) would share."""
         profile = yaml.safe_load((paths.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
-        profile[PROFILE]["outputs"][TARGET]["path"] = str(self.build_file(run_id))
+        profile[PROFILE]["outputs"][DUCKDB_TARGET]["path"] = str(self.build_file(run_id))
         folder = self.root() / publication.BUILD_FOLDER / f"{run_id}.dbt"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "profiles.yml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")

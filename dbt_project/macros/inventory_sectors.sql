@@ -6,16 +6,16 @@
 #}
 {% macro inventory_sector_select(relation, method='method') -%}
 select
-    cast(region_code as varchar)                                            as region_code,
+    cast(region_code as string)                                            as region_code,
     cast(year as integer)                                                   as year,
-    cast(category_code as varchar)                                          as category_code,
-    cast(sub_category as varchar)                                           as sub_category,
-    cast(gas as varchar)                                                    as gas,
+    cast(category_code as string)                                          as category_code,
+    cast(sub_category as string)                                           as sub_category,
+    cast(gas as string)                                                    as gas,
     cast(round(emissions_t, 6) as double)                                   as emissions_t,
-    cast({{ method }} as varchar)                                           as method,
+    cast({{ method }} as string)                                           as method,
     cast(activity_value as double)                                          as activity_value,
-    cast(activity_unit as varchar)                                          as activity_unit,
-    cast(factor_source as varchar)                                          as factor_source,
-    cast(list_sort(list_distinct(source_files)) as varchar[])               as source_files
+    cast(activity_unit as string)                                          as activity_unit,
+    cast(factor_source as string)                                          as factor_source,
+    {{ text_list_sorted_distinct("source_files") }}                       as source_files
 from {{ relation }}
 {%- endmacro %}

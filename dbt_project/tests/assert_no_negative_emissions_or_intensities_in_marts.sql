@@ -107,7 +107,7 @@
 {%- endfor %}
 
 {%- if checks | length == 0 %}
-select cast(null as varchar) as table_name, cast(null as varchar) as column_name,
+select cast(null as string) as table_name, cast(null as string) as column_name,
        cast(null as bigint) as negative_rows, cast(null as double) as min_value
 where false
 {%- else %}

@@ -36,11 +36,11 @@ needles as (
 
 public_text as (
     {%- if text_columns | length == 0 %}
-    select cast(null as varchar) as column_name, cast(null as varchar) as value where false
+    select cast(null as string) as column_name, cast(null as string) as value where false
     {%- else %}
     {#- distinct values first: text columns hold codes, few distinct values over many rows #}
     {%- for name in text_columns %}
-    select distinct '{{ name }}' as column_name, upper(cast({{ adapter.quote(name) }} as varchar)) as value
+    select distinct '{{ name }}' as column_name, upper(cast({{ adapter.quote(name) }} as string)) as value
     from {{ model }} where {{ adapter.quote(name) }} is not null
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -40,25 +40,25 @@ drops as (
     select
         source_family, unit_kind, year, unit_key, rows_before, rows_now,
         case unit_kind
-            when 'enterprise_reports' then 'enterprise reports of ' || cast(year as varchar) || ': '
-                || cast(rows_before as varchar) || ' in the last publication, ' || cast(rows_now as varchar) || ' now'
-            when 'ets_allocations' then 'carbon-market allocations of ' || cast(year as varchar)
-                || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
-            when 'mrv_verifier_tasks' then 'verifier tasks of report year ' || cast(year as varchar)
-                || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
-            when 'mrv_captive_power' then 'captive power plants of ' || cast(year as varchar)
-                || ': in the last publication (' || cast(rows_before as varchar) || ' rows), missing now'
-            when 'energy_balance_region' then 'energy balance table of region ' || unit_key || ', ' || cast(year as varchar)
-                || ': in the last publication (' || cast(rows_before as varchar) || ' cells), missing now'
-            when 'industry_energy_region' then 'industry table of region ' || unit_key || ', ' || cast(year as varchar)
-                || ': in the last publication (' || cast(rows_before as varchar) || ' cells), missing now'
-            when 'activity_variable' then 'activity statistic ' || unit_key || ', ' || cast(year as varchar)
+            when 'enterprise_reports' then 'enterprise reports of ' || cast(year as string) || ': '
+                || cast(rows_before as string) || ' in the last publication, ' || cast(rows_now as string) || ' now'
+            when 'ets_allocations' then 'carbon-market allocations of ' || cast(year as string)
+                || ': in the last publication (' || cast(rows_before as string) || ' rows), missing now'
+            when 'mrv_verifier_tasks' then 'verifier tasks of report year ' || cast(year as string)
+                || ': in the last publication (' || cast(rows_before as string) || ' rows), missing now'
+            when 'mrv_captive_power' then 'captive power plants of ' || cast(year as string)
+                || ': in the last publication (' || cast(rows_before as string) || ' rows), missing now'
+            when 'energy_balance_region' then 'energy balance table of region ' || unit_key || ', ' || cast(year as string)
+                || ': in the last publication (' || cast(rows_before as string) || ' cells), missing now'
+            when 'industry_energy_region' then 'industry table of region ' || unit_key || ', ' || cast(year as string)
+                || ': in the last publication (' || cast(rows_before as string) || ' cells), missing now'
+            when 'activity_variable' then 'activity statistic ' || unit_key || ', ' || cast(year as string)
                 || ': in the last publication, missing now'
-            when 'indicator_statistic' then 'department indicator ' || unit_key || ', ' || cast(year as varchar)
+            when 'indicator_statistic' then 'department indicator ' || unit_key || ', ' || cast(year as string)
                 || ': in the last publication, missing now'
-            when 'exchange_year' then 'trading rows of exchange ' || unit_key || ', ' || cast(year as varchar)
-                || ': ' || cast(rows_before as varchar) || ' in the last publication, missing now'
-            else unit_kind || ' ' || unit_key || ', ' || cast(year as varchar) || ': missing now'
+            when 'exchange_year' then 'trading rows of exchange ' || unit_key || ', ' || cast(year as string)
+                || ': ' || cast(rows_before as string) || ' in the last publication, missing now'
+            else unit_kind || ' ' || unit_key || ', ' || cast(year as string) || ': missing now'
         end                                         as description
     from compared
     where (unit_kind = 'enterprise_reports' and rows_now < (1 - {{ max_drop }}) * rows_before)
@@ -86,7 +86,7 @@ select
     rows_before,
     rows_now,
     description,
-    {{ "'" ~ (accepted_reason | replace("'", "''")) ~ "'" if accepted_reason else 'cast(null as varchar)' }}
+    {{ "'" ~ (accepted_reason | replace("'", "''")) ~ "'" if accepted_reason else 'cast(null as string)' }}
                                                     as accepted_reason,
     {{ 'true' if accepted_reason else 'false' }}    as accepted
 from (

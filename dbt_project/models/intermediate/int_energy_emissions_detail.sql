@@ -150,7 +150,7 @@ process_rows as (
         '{{ var("factor_set") }}'                                   as factor_set,
         factor_source,
         source_files,
-        cast(null as varchar)                                       as balance_item_code,
+        cast(null as string)                                       as balance_item_code,
         other_gases_co2e_t,
         process_method
     from process

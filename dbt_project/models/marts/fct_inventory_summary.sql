@@ -82,13 +82,13 @@ sums as (
 )
 
 select
-    cast(region_years.region_code as varchar)           as region_code,
+    cast(region_years.region_code as string)           as region_code,
     cast(region_years.year as integer)                  as year,
     cast(summary_rows.row_order as integer)             as row_order,
-    cast(summary_rows.label_zh as varchar)              as label_zh,
-    cast(summary_rows.label_en as varchar)              as label_en,
-    cast(summary_rows.line_kind as varchar)             as line_kind,
-    cast(summary_rows.sector as varchar)                as sector,
+    cast(summary_rows.label_zh as string)              as label_zh,
+    cast(summary_rows.label_en as string)              as label_en,
+    cast(summary_rows.line_kind as string)             as line_kind,
+    cast(summary_rows.sector as string)                as sector,
     summary_rows.includes_removals                      as includes_removals,
     cast(sums.co2_t as double)                          as co2_t,
     cast(sums.ch4_t as double)                          as ch4_t,

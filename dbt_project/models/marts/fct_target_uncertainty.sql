@@ -126,13 +126,13 @@ half_widths as (
 )
 
 select
-    cast(region_code as varchar)                                            as region_code,
-    cast(indicator_code as varchar)                                         as indicator_code,
+    cast(region_code as string)                                            as region_code,
+    cast(indicator_code as string)                                         as indicator_code,
     cast(year as integer)                                                   as year,
-    cast(level_indicator_code as varchar)                                   as level_indicator_code,
-    cast(plan_period as varchar)                                            as plan_period,
+    cast(level_indicator_code as string)                                   as level_indicator_code,
+    cast(plan_period as string)                                            as plan_period,
     cast(base_year as integer)                                              as base_year,
-    cast(numerator_unit as varchar)                                         as numerator_unit,
+    cast(numerator_unit as string)                                         as numerator_unit,
     cast(base_numerator_value as double)                                    as base_numerator_value,
     cast(numerator_value as double)                                         as numerator_value,
     cast(trend_uncertainty_pct as double)                                   as trend_uncertainty_pct,
@@ -140,7 +140,7 @@ select
     cast(actual_value as double)                                            as actual_value,
     cast(expected_value as double)                                          as expected_value,
     cast(gap as double)                                                     as gap,
-    cast(status as varchar)                                                 as status,
+    cast(status as string)                                                 as status,
     cast(reduction_half_width_pp as double)                                 as reduction_half_width_pp,
     cast(actual_value * 100 - reduction_half_width_pp as double)            as reduction_lower_pct,
     cast(actual_value * 100 + reduction_half_width_pp as double)            as reduction_upper_pct,

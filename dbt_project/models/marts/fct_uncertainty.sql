@@ -24,11 +24,11 @@ both_approaches as (
 )
 
 select
-    cast(region_code as varchar)                                    as region_code,
+    cast(region_code as string)                                    as region_code,
     cast(year as integer)                                           as year,
-    cast(category_code as varchar)                                  as category_code,
-    cast(gas as varchar)                                            as gas,
-    cast(approach as varchar)                                       as approach,
+    cast(category_code as string)                                  as category_code,
+    cast(gas as string)                                            as gas,
+    cast(approach as string)                                       as approach,
     cast(co2e_t as double)                                          as co2e_t,
     cast(lower_t as double)                                         as lower_t,
     cast(upper_t as double)                                         as upper_t,

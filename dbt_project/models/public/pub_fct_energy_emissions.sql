@@ -62,7 +62,7 @@ select
     gwp_set,
     factor_source,
     false                                                           as suppressed,
-    cast(null as varchar)                                           as suppression_reason,
+    cast(null as string)                                           as suppression_reason,
     cast(null as integer)                                           as incomplete_reports_count,
     balance_item_code
 from statistics_rows
@@ -91,5 +91,5 @@ select
     suppressed,
     suppression_reason,
     case when suppressed then null else incomplete_reports_count end as incomplete_reports_count,
-    cast(null as varchar)                                           as balance_item_code
+    cast(null as string)                                           as balance_item_code
 from process

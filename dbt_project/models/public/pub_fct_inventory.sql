@@ -24,7 +24,7 @@ cells as (
 ),
 
 statistics_rows as (
-    select *, false as suppressed, cast(null as varchar) as suppression_reason
+    select *, false as suppressed, cast(null as string) as suppression_reason
     from inventory
     where not (sector = 'ippu' and method = 'bottom_up')
 ),
@@ -93,7 +93,7 @@ select
     other_bottom_up.gwp_set,
     'bottom_up'                                                                     as method,
     cast(null as double)                                                            as activity_value,
-    cast(null as varchar)                                                           as activity_unit,
+    cast(null as string)                                                           as activity_unit,
     'enterprise_report_emission_factor'                                             as factor_source,
     coalesce(cells.suppressed, false)                                               as suppressed,
     cells.suppression_reason

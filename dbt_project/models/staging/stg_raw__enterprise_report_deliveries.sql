@@ -8,18 +8,18 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)                    as source_file,
-        cast(credit_code as varchar)                    as credit_code,
+        cast(source_file as string)                    as source_file,
+        cast(credit_code as string)                    as credit_code,
         cast(report_year as integer)                    as report_year,
-        cast(data_status as varchar)                    as data_status,
-        cast(delivery_status as varchar)                as delivery_status,
-        cast(status_reason as varchar)                  as status_reason,
+        cast(data_status as string)                    as data_status,
+        cast(delivery_status as string)                as delivery_status,
+        cast(status_reason as string)                  as status_reason,
         cast(lines_read as integer)                     as lines_read,
         cast(lines_loaded as integer)                   as lines_loaded,
         cast(lines_quarantined as integer)              as lines_quarantined,
-        cast(lines_missing_vs_previous as varchar)      as lines_missing_vs_previous,
+        cast(lines_missing_vs_previous as string)      as lines_missing_vs_previous,
         cast(stated_total_co2_t as double)              as stated_total_co2_t,
-        cast(stated_category_totals as varchar)         as stated_category_totals,
+        cast(stated_category_totals as string)         as stated_category_totals,
         cast(reported_lines_co2_t as double)            as reported_lines_co2_t
     from source
 )

@@ -16,8 +16,8 @@ source as (
 {% else %}
 source as (
     select
-        null::varchar as source_file, null::integer as source_row, null::varchar as credit_code,
-        null::integer as compliance_year, null::varchar as scheme_code, null::double as free_allowances_t,
+        null::string as source_file, null::integer as source_row, null::string as credit_code,
+        null::integer as compliance_year, null::string as scheme_code, null::double as free_allowances_t,
         null::double as auctioned_allowances_t, null::double as ccer_surrendered_t,
         null::double as allowances_surrendered_t
     where false
@@ -26,11 +26,11 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)                as source_file,
+        cast(source_file as string)                as source_file,
         cast(source_row as integer)                 as source_row,
-        cast(credit_code as varchar)                as credit_code,
+        cast(credit_code as string)                as credit_code,
         cast(compliance_year as integer)            as compliance_year,
-        cast(coalesce(scheme_code, 'national') as varchar) as scheme_code,
+        cast(coalesce(scheme_code, 'national') as string) as scheme_code,
         cast(free_allowances_t as double)           as free_allowances_t,
         cast(auctioned_allowances_t as double)      as auctioned_allowances_t,
         cast(ccer_surrendered_t as double)          as ccer_surrendered_t,

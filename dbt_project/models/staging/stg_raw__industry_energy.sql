@@ -8,19 +8,19 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)        as source_file,
-        cast(source_sheet as varchar)       as source_sheet,
+        cast(source_file as string)        as source_file,
+        cast(source_sheet as string)       as source_sheet,
         cast(source_row as integer)         as source_row,
-        cast(source_column as varchar)      as source_column,
-        cast(region_code as varchar)        as region_code,
+        cast(source_column as string)      as source_column,
+        cast(region_code as string)        as region_code,
         cast(year as integer)               as year,
-        cast(division_code as varchar)      as division_code,
+        cast(division_code as string)      as division_code,
         cast(is_feedstock as boolean)       as is_feedstock,
-        cast(fuel_code as varchar)          as fuel_code,
+        cast(fuel_code as string)          as fuel_code,
         cast(value as double)               as value,
-        cast(unit as varchar)               as unit,
+        cast(unit as string)               as unit,
         cast(value_original as double)      as value_original,
-        cast(unit_original as varchar)      as unit_original
+        cast(unit_original as string)      as unit_original
     from source
 )
 

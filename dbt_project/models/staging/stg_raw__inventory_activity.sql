@@ -8,16 +8,16 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)        as source_file,
-        cast(source_sheet as varchar)       as source_sheet,
+        cast(source_file as string)        as source_file,
+        cast(source_sheet as string)       as source_sheet,
         cast(source_row as integer)         as source_row,
-        cast(region_code as varchar)        as region_code,
+        cast(region_code as string)        as region_code,
         cast(year as integer)               as year,
-        cast(item_code as varchar)          as item_code,
+        cast(item_code as string)          as item_code,
         cast(amount as double)              as amount,
-        cast(unit as varchar)               as unit,
+        cast(unit as string)               as unit,
         cast(amount_original as double)     as amount_original,
-        cast(unit_original as varchar)      as unit_original
+        cast(unit_original as string)      as unit_original
     from source
 )
 

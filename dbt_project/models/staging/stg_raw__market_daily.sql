@@ -7,10 +7,10 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)        as source_file,
+        cast(source_file as string)        as source_file,
         cast(source_row as integer)         as source_row,
-        cast(exchange_code as varchar)      as exchange_code,
-        cast(product_code as varchar)       as product_code,
+        cast(exchange_code as string)      as exchange_code,
+        cast(product_code as string)       as product_code,
         cast(trade_date as date)            as trade_date,
         cast(open as double)                as open,
         cast(high as double)                as high,
@@ -19,7 +19,7 @@ renamed as (
         cast(vwap as double)                as vwap,
         cast(volume_t as double)            as volume_t,
         cast(turnover_yuan as double)       as turnover_yuan,
-        cast(trade_type as varchar)         as trade_type   -- 'auction' | 'block'
+        cast(trade_type as string)         as trade_type   -- 'auction' | 'block'
     from source
 )
 

@@ -15,7 +15,7 @@ source as (
 ),
 {% else %}
 source as (
-    select null::varchar as source_file, null::integer as source_row, null::varchar as credit_code,
+    select null::string as source_file, null::integer as source_row, null::string as credit_code,
            null::integer as year, null::double as captive_power_kw
     where false
 ),
@@ -23,9 +23,9 @@ source as (
 
 renamed as (
     select
-        cast(source_file as varchar)        as source_file,
+        cast(source_file as string)        as source_file,
         cast(source_row as integer)         as source_row,
-        cast(credit_code as varchar)        as credit_code,
+        cast(credit_code as string)        as credit_code,
         cast(year as integer)               as year,
         cast(captive_power_kw as double)    as captive_power_kw
     from source

@@ -17,24 +17,24 @@ source as (
 {% else %}
 source as (
     select
-        null::varchar as source_file, null::integer as source_row, null::varchar as credit_code,
-        null::integer as report_year, null::varchar as task_type, null::varchar as verifier_code,
-        null::varchar as verifier_name, null::date as assigned_on, null::varchar as scheme_code
+        null::string as source_file, null::integer as source_row, null::string as credit_code,
+        null::integer as report_year, null::string as task_type, null::string as verifier_code,
+        null::string as verifier_name, null::date as assigned_on, null::string as scheme_code
     where false
 ),
 {% endif %}
 
 renamed as (
     select
-        cast(source_file as varchar)                        as source_file,
+        cast(source_file as string)                        as source_file,
         cast(source_row as integer)                         as source_row,
-        cast(credit_code as varchar)                        as credit_code,
+        cast(credit_code as string)                        as credit_code,
         cast(report_year as integer)                        as report_year,
-        cast(task_type as varchar)                          as task_type,
-        cast(verifier_code as varchar)                      as verifier_code,
-        cast(verifier_name as varchar)                      as verifier_name,
+        cast(task_type as string)                          as task_type,
+        cast(verifier_code as string)                      as verifier_code,
+        cast(verifier_name as string)                      as verifier_name,
         cast(assigned_on as date)                           as assigned_on,
-        cast(coalesce(scheme_code, 'national') as varchar)  as scheme_code
+        cast(coalesce(scheme_code, 'national') as string)  as scheme_code
     from source
 )
 

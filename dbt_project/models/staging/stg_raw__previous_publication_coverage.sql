@@ -8,10 +8,10 @@ source as (
 
 renamed as (
     select
-        cast(source_family as varchar)  as source_family,
-        cast(unit_kind as varchar)      as unit_kind,
+        cast(source_family as string)  as source_family,
+        cast(unit_kind as string)      as unit_kind,
         cast(year as integer)           as year,
-        cast(unit_key as varchar)       as unit_key,
+        cast(unit_key as string)       as unit_key,
         cast(rows_count as bigint)      as rows_count
     from source
 )

@@ -7,13 +7,13 @@ source as (
 
 renamed as (
     select
-        cast(source_family as varchar)      as source_family,
-        cast(source_file as varchar)        as source_file,
-        cast(source_sheet as varchar)       as source_sheet,
+        cast(source_family as string)      as source_family,
+        cast(source_file as string)        as source_file,
+        cast(source_sheet as string)       as source_sheet,
         cast(source_row as integer)         as source_row,
-        cast(column_name as varchar)        as column_name,
-        cast(value as varchar)              as value,
-        cast(reason as varchar)             as reason,
+        cast(column_name as string)        as column_name,
+        cast(value as string)              as value,
+        cast(reason as string)             as reason,
         -- null in rows another family wrote before the column existed (a year backfill on an
         -- older publication): those problems were not blocking
         coalesce(cast(blocks_publication as boolean), false) as blocks_publication

@@ -31,7 +31,7 @@ cells as (
 )
 
 select
-    measure || '|' || cast(year as varchar) || '|' || region_code || '|' || region_scope || '|' || breakdown_code
+    measure || '|' || cast(year as string) || '|' || region_code || '|' || region_scope || '|' || breakdown_code
                                                                     as cell_key,
     measure,
     year,

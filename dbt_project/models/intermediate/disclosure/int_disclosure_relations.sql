@@ -46,14 +46,14 @@ hierarchy_parts as (
 
 hierarchy as (
     select
-        'hierarchy|' || measure || '|' || cast(year as varchar) || '|' || region_code as relation_id,
+        'hierarchy|' || measure || '|' || cast(year as string) || '|' || region_code as relation_id,
         cell_key,
         false as is_total
     from hierarchy_parts
     union all
     -- the total itself (it exists whenever a part does: every part's enterprises are in it)
     select distinct
-        'hierarchy|' || parts.measure || '|' || cast(parts.year as varchar) || '|' || parts.region_code,
+        'hierarchy|' || parts.measure || '|' || cast(parts.year as string) || '|' || parts.region_code,
         total.cell_key,
         true
     from hierarchy_parts as parts
@@ -63,7 +63,7 @@ hierarchy as (
 
 breakdown as (
     select
-        'breakdown|' || cells.measure || '|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        'breakdown|' || cells.measure || '|' || cast(cells.year as string) || '|' || cells.region_code as relation_id,
         cells.cell_key,
         cells.breakdown_code = 'all' as is_total
     from cells
@@ -75,7 +75,7 @@ breakdown as (
 -- a region's process lines split by the method its inventory counts them with
 method_split as (
     select
-        'method|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        'method|' || cast(cells.year as string) || '|' || cells.region_code as relation_id,
         cells.cell_key,
         cells.breakdown_code = 'all' as is_total
     from cells
@@ -91,7 +91,7 @@ process_methods_used as (
 -- at a province the process cells are published too: each method part is the sum of its processes
 method_processes as (
     select
-        'method|' || cast(cells.year as varchar) || '|' || cells.region_code || '|'
+        'method|' || cast(cells.year as string) || '|' || cells.region_code || '|'
             || {{ disclosure_method_breakdown('used.method_breakdown_code') }}
                                                                     as relation_id,
         cells.cell_key,
@@ -118,7 +118,7 @@ method_sums as (
 
 market as (
     select
-        'market|' || cast(cells.year as varchar) || '|' || cells.region_code as relation_id,
+        'market|' || cast(cells.year as string) || '|' || cells.region_code as relation_id,
         cells.cell_key,
         cells.measure = 'enterprise_co2' as is_total
     from cells
