@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup parse run build serve test chromium cjk-font sample dagster docs clean bench
+.PHONY: setup parse run build serve test test-spark java chromium cjk-font sample dagster docs clean bench
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml cjk-font
 
@@ -42,8 +42,25 @@ serve: setup
 run: build serve
 
 # Two workers, whole modules each (a module's builds and fixtures stay on one worker).
+# tests/spark needs Java and pyspark: `make test-spark` runs it (CI runs both).
 test: setup parse chromium
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15 --ignore=tests/spark
+
+# The same project on Spark (issue 18, docs/scale-out.md): the sample built through Dagster on the
+# `spark` target, every mart compared with the DuckDB build, then seeds, models, tests and unit tests
+# on Spark. Needs Java 17 (Debian openjdk-17-jre-headless, installed when missing) and the spark extra.
+SPARK_STAMP := $(VENV)/.spark-installed-stamp
+$(SPARK_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	touch $(SPARK_STAMP)
+
+test-spark: setup parse java $(SPARK_STAMP)
+	$(BIN)/python -m pytest -q --durations=10 tests/spark
+
+java:
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # The browser test drives Debian's chromium through playwright (playwright's own browser
 # download cannot be reached from these machines). Installed once, with apt, when missing.

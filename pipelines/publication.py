@@ -307,7 +307,7 @@ def prune_generations(root: Path, keep: int = KEEP_GENERATIONS) -> list[Path]:
 
 def prune_builds(build_dir: Path, keep: int = 3) -> list[Path]:
     """Remove all but the newest `keep` leftover build files (failed runs kept for diagnosis), and
-    the dbt profile folders of runs whose build file is gone."""
+    the dbt profile folders and Spark folders (pipelines/spark_target.py) of runs whose build file is gone."""
     if not build_dir.exists():
         return []
     files = sorted(build_dir.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -317,10 +317,10 @@ def prune_builds(build_dir: Path, keep: int = 3) -> list[Path]:
             if path.exists():
                 path.unlink()
                 removed.append(path)
-    for profile in build_dir.glob("*.dbt"):
-        if not profile.with_suffix(".duckdb").exists():
-            shutil.rmtree(profile, ignore_errors=True)
-            removed.append(profile)
+    for folder in [*build_dir.glob("*.dbt"), *build_dir.glob("*.spark")]:
+        if not folder.with_suffix(".duckdb").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
 
 

@@ -8,14 +8,14 @@ import yaml
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines import incremental, partitions, paths, publication
+from pipelines import incremental, partitions, paths, publication, spark_target
 from pipelines.warehouse import build_path, seed_from_publication
 from pipelines.writer_lock import acquire, lock_path, release
 
 # Dagster-launched runs (schedule, sensor, UI, backfill) wait this long for a build that holds
 # the lock (a hand-started `ghg build`); `ghg build` itself sets 0 and says who holds it.
 DEFAULT_LOCK_WAIT_SECONDS = 6 * 3600
-PROFILE, DUCKDB_TARGET = "ghg", "duckdb"  # dbt_project/profiles.yml
+PROFILE = "ghg"  # dbt_project/profiles.yml; its targets: pipelines/spark_target.py
 
 
 class WarehouseResource(ConfigurableResource):
@@ -80,6 +80,10 @@ class WarehouseResource(ConfigurableResource):
     def build_file(self, run_id: str) -> Path:
         return build_path(self.root() / publication.BUILD_FOLDER, run_id)
 
+    def spark_dir(self, run_id: str) -> Path:
+        """Where this run's Spark build keeps its tables and metastore (target `spark` only)."""
+        return spark_target.spark_dir(self.root() / publication.BUILD_FOLDER, run_id)
+
     def published_file(self) -> Path:
         """The full warehouse of the current publication (resolved through `current`)."""
         return publication.published_file(self.root(), "full")
@@ -89,7 +93,13 @@ class WarehouseResource(ConfigurableResource):
         database path set to this run's build file — instead of a process-wide environment
         variable, which two runs in one process (a multi-year backfill) would share."""
         profile = yaml.safe_load((paths.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
-        profile[PROFILE]["outputs"][DUCKDB_TARGET]["path"] = str(self.build_file(run_id))
+        profile[PROFILE]["target"] = spark_target.dbt_target()
+        profile[PROFILE]["outputs"][spark_target.DUCKDB]["path"] = str(self.build_file(run_id))
+        # Spark's tables and metastore: this run's own folder beside its build file.
+        parameters = profile[PROFILE]["outputs"][spark_target.SPARK]["server_side_parameters"]
+        spark_dir = str(self.spark_dir(run_id))
+        for name, value in parameters.items():
+            parameters[name] = value.replace(spark_target.SPARK_DIR_PLACEHOLDER, spark_dir)
         folder = self.root() / publication.BUILD_FOLDER / f"{run_id}.dbt"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "profiles.yml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from pipelines import incremental, publication
+from pipelines import incremental, publication, spark_target
 from pipelines.dbt_project import dbt_project, ensure_manifest
 from pipelines.ingest.families import FAMILIES
 from pipelines.partitions import BUILD_PARTITIONS
@@ -49,11 +49,19 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     )
     # Unit tests check the formulas' code, not the night's data: they run in CI (make test builds the
     # fixture project with them), not in every build.
-    args = ["build", "--exclude-resource-type", "unit_test", *dbt_run_vars(context.run.tags)]
+    target = spark_target.dbt_target()
+    run_vars = dbt_run_vars(context.run.tags)
+    if target == spark_target.SPARK:
+        # Spark reads the raw tables from the Parquet lake the ingestion assets wrote.
+        run_vars["raw_lake_dir"] = str(warehouse.lake_dir())
+    args = ["build", "--exclude-resource-type", "unit_test", *(["--vars", json.dumps(run_vars, ensure_ascii=False)] if run_vars else [])]
     build_file = warehouse.build_file(context.run.run_id)
     mode = incremental.read_mode(build_file)
     plan = None
-    if mode.incremental:
+    if mode.incremental and target == spark_target.SPARK:
+        # The incremental plan copies unchanged tables between DuckDB files; Spark rebuilds everything.
+        context.log.info("incremental mode is DuckDB-only: the spark target rebuilds every model")
+    elif mode.incremental:
         plan = incremental_plan(build_file, publication.generation_file(warehouse.root(), mode.base_generation), context.log.info)
         args += ["--exclude", " ".join(plan.exclude), "--indirect-selection", "cautious"]
     if plan is not None:
@@ -68,6 +76,10 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
                 metadata={"copied_from_generation": mode.base_generation},
             )
     yield from run_dbt.cli(args, context=context).stream()
+    if target == spark_target.SPARK:
+        # The checks, the publication and the dashboards read DuckDB files: Spark's tables join the build file.
+        loaded = spark_target.load_spark_tables(warehouse.spark_dir(context.run.run_id), build_file, spark_target.BUILT_SCHEMAS)
+        context.log.info(f"spark: {len(loaded)} tables ({sum(loaded.values())} rows) copied into the build file")
 
 
 def incremental_plan(build_file, base_file, log) -> incremental.DbtPlan:
@@ -88,8 +100,8 @@ def incremental_plan(build_file, base_file, log) -> incremental.DbtPlan:
     return plan
 
 
-def dbt_run_vars(tags: Mapping[str, str]) -> list[str]:
-    """dbt --vars of this run: an accepted completeness drop (`ghg build --accept-drop "reason"`)
+def dbt_run_vars(tags: Mapping[str, str]) -> dict[str, str]:
+    """dbt vars of this run: an accepted completeness drop (`ghg build --accept-drop "reason"`)
     lets the completeness gate pass and names the reason in audit.audit_completeness_drops."""
     reason = (tags.get(publication.ACCEPT_DROP_TAG) or "").strip()
-    return ["--vars", json.dumps({"accept_drop_reason": reason}, ensure_ascii=False)] if reason else []
+    return {"accept_drop_reason": reason} if reason else {}

@@ -187,6 +187,14 @@ def test_prune_keeps_the_newest_builds(tmp_path):
     assert len(removed) == 3
 
 
+def test_prune_removes_the_profile_and_spark_folders_of_gone_builds(tmp_path):
+    (tmp_path / "kept.duckdb").write_bytes(b"x")
+    for name in ("kept.dbt", "kept.spark", "gone.dbt", "gone.spark/warehouse/marts.db"):
+        (tmp_path / name).mkdir(parents=True)
+    prune_builds(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.dbt", "kept.duckdb", "kept.spark"]
+
+
 def test_replace_rows_only_touches_its_own_slice(tmp_path):
     db = tmp_path / "b.duckdb"
     a = pl.DataFrame({"family": ["a", "a"], "reason": ["x", "y"]})
