@@ -36,6 +36,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import spark_target
+
 GENERATIONS = "generations"
 CURRENT = "current"
 FULL_NAME = "ghg.duckdb"
@@ -218,10 +220,11 @@ def _checkpoint(db_path: Path) -> None:
 
 def _stamp(con: duckdb.DuckDBPyConnection, run_id: str, generation: str, published_at: str) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    # dbt_target: the engine that computed the tables (duckdb, or spark: pipelines/spark_target.py).
     con.execute(
         "CREATE OR REPLACE TABLE meta.publication AS "
-        "SELECT ?::VARCHAR AS run_id, ?::VARCHAR AS generation, ?::TIMESTAMP AS published_at_utc",
-        [run_id, generation, published_at],
+        "SELECT ?::VARCHAR AS run_id, ?::VARCHAR AS generation, ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS dbt_target",
+        [run_id, generation, published_at, spark_target.dbt_target()],
     )
 
 

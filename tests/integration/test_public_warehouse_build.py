@@ -36,6 +36,8 @@ def files(sample_warehouse) -> tuple[Path, Path]:
 def test_both_files_come_from_one_publication(files):
     full, public = files
     assert query(full, "select run_id, generation from meta.publication") == query(public, "select run_id, generation from meta.publication")
+    # The default engine says so in both files (tests/spark checks 'spark' for the spark target).
+    assert query(full, "select dbt_target from meta.publication") == query(public, "select dbt_target from meta.publication") == [("duckdb",)]
     assert not full.with_name(full.name + ".wal").exists() and not public.with_name(public.name + ".wal").exists()
 
 

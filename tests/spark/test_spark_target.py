@@ -27,7 +27,7 @@ from bench.compare_engines import type_differences
 from bench.compare_marts import compare
 from pipelines import publication, spark_target
 from pipelines.paths import DBT_PROJECT_DIR, SAMPLE_DIR
-from tests.integration.build_helpers import _env, run_nightly_build
+from tests.integration.build_helpers import _env, query, run_nightly_build
 
 FULL_SCHEMAS = ("reference", "intermediate", "marts", "audit")
 PUBLIC_SCHEMAS = ("marts", "reference")
@@ -71,6 +71,9 @@ def test_the_nightly_job_builds_and_publishes_on_spark(spark_build, duckdb_build
     folder, result, copied = spark_build
     assert result.success, "the nightly build failed on the spark target"
     assert publication.current_generation(folder) is not None, "the spark run published nothing"
+    for which in ("full", "public"):
+        stamp = query(publication.published_file(folder, which), "SELECT dbt_target FROM meta.publication")
+        assert stamp == [("spark",)], f"the {which} file does not say Spark computed it: {stamp}"
     # Every mart the DuckDB build publishes was computed by Spark and copied into the build file.
     duckdb_marts = publication.table_row_counts(publication.published_file(duckdb_build, "full"), ("marts",))
     assert duckdb_marts, "the DuckDB build has no marts"
