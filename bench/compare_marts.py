@@ -1,12 +1,14 @@
 """Compare the marts of two warehouses row for row.
 
-    python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--schema marts] [--rel-tol 1e-12]
+    python -m bench.compare_marts BEFORE.duckdb AFTER.duckdb [--schema marts] [--rel-tol 1e-12] [--abs-tol 0]
 
 What a refactor promises ("the marts are identical before and after") made checkable: for every
 table of the schema in either file, the columns, the row count, and every row — rows are matched
 after sorting by all their text, integer, date and boolean columns, then compared column by
 column; floating-point numbers may differ by rel_tol relative (summation order changes the last
-bits when DuckDB parallelises a sum differently), everything else must be equal. A table or
+bits when DuckDB parallelises a sum differently) or by abs_tol absolute (default 0: a share that
+is a difference of near-equal sums, read in another row order, is off by ~1e-16 absolute, which
+is a large relative error on a value near zero), everything else must be equal. A table or
 column only in one file is reported, not an error by itself: a refactor may add a mart.
 
 Exit code 0 when every common table agrees, 1 otherwise; the report goes to standard output.
@@ -70,15 +72,16 @@ def _sorted_rows(con, schema: str, table: str, columns: list[str], keys: list[st
     return con.execute(f'SELECT {select} FROM "{schema}"."{table}" ORDER BY {order}').fetchall()
 
 
-def _same(value_before, value_after, is_float: bool, rel_tol: float) -> bool:
+def _same(value_before, value_after, is_float: bool, rel_tol: float, abs_tol: float = 0.0) -> bool:
     if value_before is None or value_after is None or not is_float:
         return value_before == value_after
     if math.isnan(value_before) or math.isnan(value_after):
         return math.isnan(value_before) and math.isnan(value_after)
-    return math.isclose(value_before, value_after, rel_tol=rel_tol, abs_tol=0.0)
+    return math.isclose(value_before, value_after, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
-def compare_table(before, after, schema: str, table: str, rel_tol: float, max_differences: int = 5) -> TableComparison:
+def compare_table(before, after, schema: str, table: str, rel_tol: float, max_differences: int = 5,
+                  abs_tol: float = 0.0) -> TableComparison:
     columns_before, columns_after = _columns(before, schema, table), _columns(after, schema, table)
     common = [column for column in columns_before if column in columns_after]
     result = TableComparison(
@@ -99,7 +102,7 @@ def compare_table(before, after, schema: str, table: str, rel_tol: float, max_di
     rows_after = _sorted_rows(after, schema, table, common, keys)
     for number, (row_before, row_after) in enumerate(zip(rows_before, rows_after, strict=True), start=1):
         for column, value_before, value_after in zip(common, row_before, row_after, strict=True):
-            if not _same(value_before, value_after, column in floats, rel_tol):
+            if not _same(value_before, value_after, column in floats, rel_tol, abs_tol):
                 key = {k: v for k, v in zip(common, row_before, strict=True) if k in keys[:4]}
                 result.differences.append(f"row {number} {key}: {column} {value_before!r} → {value_after!r}")
                 if len(result.differences) >= max_differences:
@@ -107,11 +110,11 @@ def compare_table(before, after, schema: str, table: str, rel_tol: float, max_di
     return result
 
 
-def compare(before_path: Path, after_path: Path, schema: str = "marts", rel_tol: float = 1e-12) -> Comparison:
+def compare(before_path: Path, after_path: Path, schema: str = "marts", rel_tol: float = 1e-12, abs_tol: float = 0.0) -> Comparison:
     with duckdb.connect(str(before_path), read_only=True) as before, duckdb.connect(str(after_path), read_only=True) as after:
         tables_before, tables_after = _tables(before, schema), _tables(after, schema)
         return Comparison(
-            [compare_table(before, after, schema, table, rel_tol) for table in sorted(tables_before & tables_after)],
+            [compare_table(before, after, schema, table, rel_tol, abs_tol=abs_tol) for table in sorted(tables_before & tables_after)],
             sorted(tables_before - tables_after),
             sorted(tables_after - tables_before),
         )
@@ -137,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("after", type=Path)
     parser.add_argument("--schema", default="marts")
     parser.add_argument("--rel-tol", type=float, default=1e-12)
+    parser.add_argument("--abs-tol", type=float, default=0.0)
     args = parser.parse_args(argv)
-    comparison = compare(args.before, args.after, args.schema, args.rel_tol)
+    comparison = compare(args.before, args.after, args.schema, args.rel_tol, args.abs_tol)
     print(report(comparison))
     return 0 if comparison.equal else 1
 

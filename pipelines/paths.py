@@ -36,6 +36,11 @@ def published_path() -> Path:
     return warehouse_dir() / "ghg.duckdb"
 
 
+def lake_dir(warehouse: Path | None = None) -> Path:
+    """The raw-data Parquet lake (pipelines/lake.py): GHG_LAKE_DIR, default <warehouse>/lake."""
+    return Path(os.environ.get("GHG_LAKE_DIR", (warehouse or warehouse_dir()) / "lake"))
+
+
 def build_dir() -> Path:
     return warehouse_dir() / "build"
 

@@ -8,7 +8,7 @@ import yaml
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines import incremental, partitions, paths, publication, spark_target
+from pipelines import incremental, lake, partitions, paths, publication, spark_target
 from pipelines.warehouse import build_path, seed_from_publication
 from pipelines.writer_lock import acquire, lock_path, release
 
@@ -26,11 +26,12 @@ class WarehouseResource(ConfigurableResource):
     (pipelines/partitions.py), made here, under the lock, before any step writes into it.
 
     Empty strings mean the defaults of pipelines.paths (themselves movable by the
-    GHG_INBOX_DIR and GHG_WAREHOUSE_DIR environment variables).
+    GHG_INBOX_DIR, GHG_WAREHOUSE_DIR and GHG_LAKE_DIR environment variables).
     """
 
     inbox_dir: str = ""
     warehouse_dir: str = ""
+    lake_dir: str = ""
     lock_wait_seconds: int = DEFAULT_LOCK_WAIT_SECONDS
 
     _lock: "IO[str] | None" = PrivateAttr(default=None)
@@ -45,6 +46,7 @@ class WarehouseResource(ConfigurableResource):
             what=what,
             on_wait=(lambda message: log.warning(message)) if log else None,
         )
+        lake.clean_leftovers(self.lake())  # what a killed run's lake writes left (under the lock: no one writes)
         if run is None:
             return
         build_file = self.build_file(run.run_id)
@@ -76,6 +78,11 @@ class WarehouseResource(ConfigurableResource):
 
     def root(self) -> Path:
         return Path(self.warehouse_dir) if self.warehouse_dir else paths.warehouse_dir()
+
+    def lake(self) -> Path:
+        """The raw-data Parquet lake the ingestion assets copy the build file's raw tables into
+        (pipelines/lake.py); by default beside the publication, <warehouse>/lake."""
+        return Path(self.lake_dir) if self.lake_dir else paths.lake_dir(self.root())
 
     def build_file(self, run_id: str) -> Path:
         return build_path(self.root() / publication.BUILD_FOLDER, run_id)

@@ -21,6 +21,8 @@ def pytest_configure(config):
     # One folder per pytest-xdist worker: two workers never share a warehouse by default.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     os.environ.setdefault("GHG_WAREHOUSE_DIR", str(PROJECT_ROOT / "tests" / "output" / f"warehouse-default-{worker}"))
+    # Nor into the developer's raw-data lake: each test build's lake is <its warehouse>/lake.
+    os.environ.pop("GHG_LAKE_DIR", None)
     # Test inboxes are written a moment before they are read: no waiting for them to settle
     # (tests/unit/test_inbox.py sets its own values to test the wait itself).
     os.environ.setdefault("GHG_INBOX_SETTLE_SECONDS", "0")

@@ -8,7 +8,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from pipelines import incremental, publication, spark_target
+from pipelines import incremental, lake, publication, spark_target
 from pipelines.dbt_project import dbt_project, ensure_manifest
 from pipelines.ingest.families import FAMILIES
 from pipelines.partitions import BUILD_PARTITIONS
@@ -53,7 +53,7 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     run_vars = dbt_run_vars(context.run.tags)
     if target == spark_target.SPARK:
         # Spark reads the raw tables from the Parquet lake the ingestion assets wrote.
-        run_vars["raw_lake_dir"] = str(warehouse.lake_dir())
+        run_vars.update(lake.dbt_vars(warehouse.lake()))
     args = ["build", "--exclude-resource-type", "unit_test", *(["--vars", json.dumps(run_vars, ensure_ascii=False)] if run_vars else [])]
     build_file = warehouse.build_file(context.run.run_id)
     mode = incremental.read_mode(build_file)

@@ -8,6 +8,8 @@ this run's build file: for a full build (partition "all") the whole tables, for 
 on top of the published copy the build file starts as; and either way its slice of the
 quarantine register and of the file register (raw.source_files). A fourth asset copies what the
 last publication covered, the completeness gate's yardstick (dbt model audit_completeness_drops).
+Whatever lands in schema raw of the build file is then copied into the raw-data Parquet lake the
+same way (whole tables, one year's partitions, one family's register slices: pipelines/lake.py).
 """
 
 
@@ -18,7 +20,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, asset, multi_asset
 
 from pipelines import inbox as inbox_files
-from pipelines import incremental, partitions, publication
+from pipelines import incremental, lake, partitions, publication
 from pipelines.ingest.families import FAMILIES
 from pipelines.ingest.results import files_frame
 from pipelines.ingest.schemas import PREVIOUS_PUBLICATION_COVERAGE_SCHEMA as PREVIOUS_COVERAGE_SCHEMA
@@ -86,8 +88,9 @@ def record_fingerprint(family: str, inbox, build_file) -> None:
     incremental.record_family(build_file, family, incremental.family_fingerprint(inbox, files), len(files))
 
 
-def write_family(db, family: str, result, year: int | None) -> dict[str, str]:
-    """Write one family's reading into the build file; returns what happened to each table.
+def write_family(db, lake_dir, family: str, result, year: int | None) -> dict[str, str]:
+    """Write one family's reading into the build file, then the same tables, partitions and register
+    slices from the build file into the lake; returns what happened to each table.
 
     Full build: every table replaced. Year backfill: the year's rows of the year-keyed tables
     replaced (DELETE + INSERT, the same rows every time), the other tables kept as published.
@@ -106,6 +109,7 @@ def write_family(db, family: str, result, year: int | None) -> dict[str, str]:
             done[table.name] = f"{year}: {deleted} rows replaced by {inserted}"
         else:
             done[table.name] = "kept as published (no report year)"
+    lake.write_family(db, lake_dir, family, year)
     return done
 
 
@@ -131,13 +135,16 @@ def make_ingestion_asset(family: str):
         if unchanged is not None:
             context.log.info(f"{family}: {unchanged} file(s) unchanged since the publication this run builds on: not read, "
                              "raw tables kept as published")
+            # The lake may hold a later, unpublished read of the family (a run the checks stopped):
+            # it gets the published tables this run builds on, copied from the build file.
+            lake.write_family(build_file, warehouse.lake(), family, None)
             for table in tables:
                 yield MaterializeResult(asset_key=AssetKey([RAW, table]),
                                         metadata={"rows_loaded": "kept as published (files unchanged)", "files_read": 0})
             return
         context.log.info(f"reading {family} from {inbox / family}" + (f" to reload {year}" if year else ""))
         result = read_settled(family, inbox, log=context.log.info)
-        done = write_family(build_file, family, result, year)
+        done = write_family(build_file, warehouse.lake(), family, result, year)
         record_fingerprint(family, inbox, build_file)
         summary = _quarantine_summary(result.quarantine)
         if result.quarantine.height:
@@ -179,6 +186,7 @@ def raw_registers(context: AssetExecutionContext, warehouse: WarehouseResource):
     db = warehouse.build_file(context.run.run_id)
     for register, (_, schema) in REGISTERS.items():
         ensure_table(db, RAW, register, pl.DataFrame(schema=schema))
+    lake.ensure_tables(db, warehouse.lake(), REGISTERS)
     with duckdb.connect(str(db), read_only=True) as con:
         for register in REGISTERS:
             by_family = dict(con.execute(f'SELECT source_family, count(*) FROM {RAW}."{register}" GROUP BY 1 ORDER BY 1').fetchall())
@@ -215,5 +223,7 @@ def previous_coverage(root) -> pl.DataFrame:
 )
 def previous_publication_coverage(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     frame = previous_coverage(warehouse.root())
-    rows = replace_table(warehouse.build_file(context.run.run_id), RAW, PREVIOUS_COVERAGE_TABLE, frame)
+    build_file = warehouse.build_file(context.run.run_id)
+    rows = replace_table(build_file, RAW, PREVIOUS_COVERAGE_TABLE, frame)
+    lake.write_tables(build_file, warehouse.lake(), [PREVIOUS_COVERAGE_TABLE])
     return MaterializeResult(metadata={"units": rows})

@@ -89,3 +89,30 @@ def row_counts(db: Path, schemas: tuple[str, ...] = ("raw", "marts")) -> dict[st
             [list(schemas)],
         ).fetchall()
         return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0] for s, t in tables}
+
+
+def lake_differences(build_file: Path, folder: Path) -> list[str]:
+    """What the lake lacks, or has beyond, the build file's schema raw: tables, types, rows (as
+    multisets: EXCEPT ALL both ways)."""
+    from pipelines import lake
+
+    problems = []
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{build_file}' AS build (READ_ONLY)")
+        tables = [row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = 'raw' ORDER BY 1").fetchall()]
+        in_lake = lake.tables_in(folder)
+        problems += [f"raw.{table} is not in the lake" for table in tables if table not in in_lake]
+        problems += [f"{table} is in the lake, not in the build file" for table in in_lake if table not in tables]
+        for table in (t for t in tables if t in in_lake):
+            parquet = lake.read_parquet_sql(folder, table)
+            if con.execute(f"DESCRIBE SELECT * FROM {parquet}").fetchall() != con.execute(f"DESCRIBE build.raw.{table}").fetchall():
+                problems.append(f"{table}: the lake's columns or types differ")
+                continue
+            missing, extra = (con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchone()[0] for a, b in (
+                (f"SELECT * FROM build.raw.{table}", f"SELECT * FROM {parquet}"),
+                (f"SELECT * FROM {parquet}", f"SELECT * FROM build.raw.{table}"),
+            ))
+            if missing or extra:
+                problems.append(f"{table}: {missing} rows missing from the lake, {extra} rows too many")
+    return problems

@@ -62,3 +62,15 @@ def test_an_added_mart_or_column_is_listed_but_a_removed_one_fails(tmp_path):
     assert comparison.only_before == ["old"] and not comparison.equal
     assert compare_marts.main([str(before), str(before)]) == 0
     assert compare_marts.main([str(before), str(after)]) == 1
+
+
+def test_an_absolute_tolerance_lets_noise_near_zero_agree_and_nothing_more(tmp_path):
+    # A trend share that is a difference of near-equal sums: 5e-17 apart is 1.2e-10 relative.
+    table = "CREATE TABLE marts.fct (region_code VARCHAR, share DOUBLE);"
+    before = _warehouse(tmp_path / "a.duckdb", table + "INSERT INTO marts.fct VALUES ('620000', 3.83085150500867e-07)")
+    after = _warehouse(tmp_path / "b.duckdb", table + "INSERT INTO marts.fct VALUES ('620000', 3.830851504535958e-07)")
+    moved = _warehouse(tmp_path / "c.duckdb", table + "INSERT INTO marts.fct VALUES ('620000', 3.9e-07)")
+    assert not compare_marts.compare(before, after).equal
+    assert compare_marts.compare(before, after, abs_tol=1e-12).equal
+    assert not compare_marts.compare(before, moved, abs_tol=1e-12).equal
+    assert compare_marts.main([str(before), str(after), "--abs-tol", "1e-12"]) == 0

@@ -1,28 +1,19 @@
 -- Carbon-market allowance allocation and surrender rows, typed (t CO2). One row per enterprise,
 -- scheme and compliance year. raw.ets_allocations is optional: a warehouse built before the
 -- allocations reader existed (or a test fixture without it) gives an empty, typed view.
-{%- set raw_source = source('raw', 'ets_allocations') %}  {#- also records the dependency at parse time #}
-{%- if execute %}
-{%- set raw_relation = adapter.get_relation(database=raw_source.database, schema=raw_source.schema, identifier=raw_source.identifier) %}
-{%- else %}
-{%- set raw_relation = none %}
-{%- endif %}
+{#- macros/raw_lake.sql: the raw table's rows, or these typed columns and no rows when the build has none. #}
+{%- set no_rows %}
+select null::string as source_file, null::integer as source_row, null::string as credit_code,
+       null::integer as compliance_year, null::string as scheme_code, null::double as free_allowances_t,
+       null::double as auctioned_allowances_t, null::double as ccer_surrendered_t,
+       null::double as allowances_surrendered_t
+where false
+{%- endset %}
 with
 
-{% if raw_relation is not none %}
 source as (
-    select * from {{ source('raw', 'ets_allocations') }}
+    {{ optional_raw_source(source('raw', 'ets_allocations'), no_rows) }}
 ),
-{% else %}
-source as (
-    select
-        null::string as source_file, null::integer as source_row, null::string as credit_code,
-        null::integer as compliance_year, null::string as scheme_code, null::double as free_allowances_t,
-        null::double as auctioned_allowances_t, null::double as ccer_surrendered_t,
-        null::double as allowances_surrendered_t
-    where false
-),
-{% endif %}
 
 renamed as (
     select

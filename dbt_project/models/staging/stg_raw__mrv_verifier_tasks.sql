@@ -2,27 +2,18 @@
 -- consulting engagement) of one verifier organisation for one enterprise and report year
 -- (sources/README.md, "Verifier tasks"). raw.mrv_verifier_tasks is optional: an inbox without the
 -- enterprise_reports/mrv/ folder (or a warehouse built before the reader existed) gives an empty, typed view.
-{%- set raw_source = source('raw', 'mrv_verifier_tasks') %}  {#- also records the dependency at parse time #}
-{%- if execute %}
-{%- set raw_relation = adapter.get_relation(database=raw_source.database, schema=raw_source.schema, identifier=raw_source.identifier) %}
-{%- else %}
-{%- set raw_relation = none %}
-{%- endif %}
+{#- macros/raw_lake.sql: the raw table's rows, or these typed columns and no rows when the build has none. #}
+{%- set no_rows %}
+select null::string as source_file, null::integer as source_row, null::string as credit_code,
+       null::integer as report_year, null::string as task_type, null::string as verifier_code,
+       null::string as verifier_name, null::date as assigned_on, null::string as scheme_code
+where false
+{%- endset %}
 with
 
-{% if raw_relation is not none %}
 source as (
-    select * from {{ source('raw', 'mrv_verifier_tasks') }}
+    {{ optional_raw_source(source('raw', 'mrv_verifier_tasks'), no_rows) }}
 ),
-{% else %}
-source as (
-    select
-        null::string as source_file, null::integer as source_row, null::string as credit_code,
-        null::integer as report_year, null::string as task_type, null::string as verifier_code,
-        null::string as verifier_name, null::date as assigned_on, null::string as scheme_code
-    where false
-),
-{% endif %}
 
 renamed as (
     select
