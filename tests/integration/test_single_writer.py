@@ -49,7 +49,7 @@ def _start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _wait_until_it_holds_the_lock(process: subprocess.Popen, log: Path, timeout: float = 120) -> str:
+def _wait_until_it_holds_the_lock(process: subprocess.Popen, log: Path, timeout: float = 600) -> str:
     deadline = time.monotonic() + timeout
     while True:
         if writer_busy(lock_path()) and f"pid {process.pid}," in holder(lock_path()):
@@ -86,15 +86,15 @@ def test_a_dagster_run_cannot_publish_while_ghg_build_writes(env, tmp_path):
         config = tmp_path / "run.yaml"
         # A launched run waits for the lock (6 h by default); here 2 s, to see it give up.
         config.write_text("resources:\n  warehouse:\n    config:\n      lock_wait_seconds: 2\n", encoding="utf-8")
-        started = time.monotonic()
+        # It gives up after its 2 s, not the default 6 h: the timeout (generous, for a loaded CI machine
+        # where starting Dagster alone takes minutes) would fail the test otherwise.
         dagster_run = subprocess.run(
             [DAGSTER, "job", "execute", "-m", "pipelines.definitions", "-j", "nightly_build", "-c", str(config)],
-            cwd=PROJECT_ROOT, env=env["vars"], capture_output=True, text=True, timeout=300,
+            cwd=PROJECT_ROOT, env=env["vars"], capture_output=True, text=True, timeout=900,
         )
         output = dagster_run.stdout + dagster_run.stderr
         assert dagster_run.returncode != 0
         assert "another build holds the writer lock" in output and f"pid {build.pid}" in output
-        assert time.monotonic() - started < 120
         assert build.poll() is None, "the refused run did not disturb the build that holds the lock"
     finally:
         _kill(build)
