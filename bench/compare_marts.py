@@ -98,8 +98,11 @@ def compare_table(before, after, schema: str, table: str, rel_tol: float, max_di
     # Sorting by the exact columns pairs the rows; floats are left out of the key since their last
     # bits may differ (a float that tells two rows apart would then pair them wrongly: reported).
     keys = [column for column in common if column not in floats]
-    rows_before = _sorted_rows(before, schema, table, common, keys)
-    rows_after = _sorted_rows(after, schema, table, common, keys)
+    # Rows the exact columns do not tell apart (a table without a unique key) are then ordered by
+    # their floats, so that near-equal rows still pair up.
+    order = keys + [column for column in common if column in floats]
+    rows_before = _sorted_rows(before, schema, table, common, order)
+    rows_after = _sorted_rows(after, schema, table, common, order)
     for number, (row_before, row_after) in enumerate(zip(rows_before, rows_after, strict=True), start=1):
         for column, value_before, value_after in zip(common, row_before, row_after, strict=True):
             if not _same(value_before, value_after, column in floats, rel_tol, abs_tol):
