@@ -69,7 +69,7 @@ target_years as (
         indicators.level_display_unit_zh,
         indicators.level_display_multiplier,
         indicators.source_kind,
-        cast(unnest(generate_series(targets.plan_first_year, targets.plan_last_year)) as integer) as year
+        {{ integer_range_rows('targets.plan_first_year', 'targets.plan_last_year') }} as year
     from targets
     left join indicators
         on indicators.indicator_code = targets.indicator_code
