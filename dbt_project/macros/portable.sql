@@ -49,6 +49,12 @@
 {% macro default__composite_key(expressions) %}row({{ expressions }}){% endmacro %}
 {% macro spark__composite_key(expressions) %}struct({{ expressions }}){% endmacro %}
 
+{#- The product of a column's non-null values (an aggregate; null when there are none). Spark SQL has no
+    product(): the same multiplications, folded over the collected values. -#}
+{% macro product_agg(expression) %}{{ return(adapter.dispatch('product_agg', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__product_agg(expression) %}product({{ expression }}){% endmacro %}
+{% macro spark__product_agg(expression) %}case when count({{ expression }}) > 0 then aggregate(collect_list(cast({{ expression }} as double)), cast(1 as double), (acc, x) -> acc * x) end{% endmacro %}
+
 {#- The distinct values of a text column in one string, sorted, joined by `separator` (an aggregate;
     null when every value is null). -#}
 {% macro sorted_distinct_text_agg(expression, separator) %}{{ return(adapter.dispatch('sorted_distinct_text_agg', 'ghg')(expression, separator)) }}{% endmacro %}

@@ -107,7 +107,7 @@ cumulative as (
         -- product() over no rows is null; a base-year row itself has reduction 0. A step that is
         -- not meaningful (a level not positive: null) would be skipped by product(): then none.
         case
-            when count(steps.step_reduction) = count(*) then 1 - product(1 - steps.step_reduction)
+            when count(steps.step_reduction) = count(*) then 1 - {{ product_agg('1 - steps.step_reduction') }}
         end                                                             as cumulative_reduction,
         count(steps.step_reduction)                                     as step_count
     from with_levels as target
