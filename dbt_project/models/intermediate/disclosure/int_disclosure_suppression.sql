@@ -13,10 +13,11 @@
 -- leaks after var('disclosure_max_rounds') rounds: nothing is published then.
 {%- set rounds = var('disclosure_max_rounds') | int %}
 {#- Every round reads the one before three times. DuckDB computes each step once as a MATERIALIZED
-    CTE; Spark's analyzer would inline a CTE at every reference (3^rounds copies: out of memory), so
-    on Spark each step is first computed into a cached temporary view of this session, named with the
-    model's prefix, and the query reads the last one. One list of steps serves both engines. -#}
-{%- set prefix = 'int_disclosure_suppression__' if target.type == 'spark' else '' %}
+    CTE. Spark expands a CTE, and a (cached) temporary view too, at every reference: 3^rounds copies,
+    out of memory (both tried). On Spark each step is therefore first written to a scratch table
+    (Parquet) beside this model, whose plan is a scan; the query reads the last one and a post-hook
+    drops them. One list of steps serves both engines. -#}
+{%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' if target.type == 'spark' else '' %}
 {%- set steps = [] %}
 
 {%- set body %}select * from {{ ref('int_disclosure_cells') }}{% endset %}
@@ -63,11 +64,16 @@
 {%- do steps.append(('hidden_' ~ round, body, true)) %}
 {%- endfor %}
 
-{%- if target.type == 'spark' and execute %}
-    {%- for name, body, _ in steps %}
-        {%- do run_query('drop view if exists ' ~ prefix ~ name) %}
-        {%- do run_query('cache table ' ~ prefix ~ name ~ ' as ' ~ body) %}
-    {%- endfor %}
+{%- if target.type == 'spark' %}
+    {%- set drops = [] %}
+    {%- for name, body, _ in steps %}{% do drops.append('drop table if exists ' ~ prefix ~ name) %}{% endfor %}
+    {{ config(post_hook=drops) }}
+    {%- if execute %}
+        {%- for name, body, _ in steps %}
+            {%- do run_query('drop table if exists ' ~ prefix ~ name) %}
+            {%- do run_query('create table ' ~ prefix ~ name ~ ' using parquet as ' ~ body) %}
+        {%- endfor %}
+    {%- endif %}
 {%- endif %}
 with
 {% if target.type != 'spark' %}
