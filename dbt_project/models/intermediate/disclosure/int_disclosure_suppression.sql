@@ -66,7 +66,8 @@
 
 {%- if target.type == 'spark' %}
     {%- set drops = [] %}
-    {%- for name, body, _ in steps %}{% do drops.append('drop table if exists ' ~ prefix ~ name) %}{% endfor %}
+    {#- rendered when the hook runs: at parse time `this` does not know the custom schema yet #}
+    {%- for name, body, _ in steps %}{% do drops.append('drop table if exists {{ this.schema }}.{{ this.identifier }}__' ~ name) %}{% endfor %}
     {{ config(post_hook=drops) }}
     {%- if execute %}
         {%- for name, body, _ in steps %}
