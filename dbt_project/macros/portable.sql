@@ -37,6 +37,105 @@
 
 {# ---------------------------------------------------------------- targets, indicators, enterprises, disclosure, public, tests (wp18c) #}
 
+{#- One row per integer from `first` to `last` (both included), as an integer column; written in a
+    select list, the row's other columns repeat (the plan years of a target, a value's positions). -#}
+{% macro integer_range_rows(first, last) %}{{ return(adapter.dispatch('integer_range_rows', 'ghg')(first, last)) }}{% endmacro %}
+{% macro default__integer_range_rows(first, last) %}cast(unnest(generate_series({{ first }}, {{ last }})) as integer){% endmacro %}
+{#- Spark refuses a generator inside cast(): the bounds are cast instead, sequence() of integers gives integers -#}
+{% macro spark__integer_range_rows(first, last) %}explode(sequence(cast({{ first }} as integer), cast({{ last }} as integer))){% endmacro %}
+
+{#- A value that orders like its comma-separated parts, first by the first (a sort key for min_by/max_by). -#}
+{% macro composite_key(expressions) %}{{ return(adapter.dispatch('composite_key', 'ghg')(expressions)) }}{% endmacro %}
+{% macro default__composite_key(expressions) %}row({{ expressions }}){% endmacro %}
+{% macro spark__composite_key(expressions) %}struct({{ expressions }}){% endmacro %}
+
+{#- The product of a column's non-null values (an aggregate; null when there are none). Spark SQL has no
+    product(): the same multiplications, folded over the collected values. -#}
+{% macro product_agg(expression) %}{{ return(adapter.dispatch('product_agg', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__product_agg(expression) %}product({{ expression }}){% endmacro %}
+{% macro spark__product_agg(expression) %}case when count({{ expression }}) > 0 then aggregate(collect_list(cast({{ expression }} as double)), cast(1 as double), (acc, x) -> acc * x) end{% endmacro %}
+
+{#- The distinct values of a text column in one string, sorted, joined by `separator` (an aggregate;
+    null when every value is null). -#}
+{% macro sorted_distinct_text_agg(expression, separator) %}{{ return(adapter.dispatch('sorted_distinct_text_agg', 'ghg')(expression, separator)) }}{% endmacro %}
+{% macro default__sorted_distinct_text_agg(expression, separator) %}string_agg(distinct {{ expression }}, '{{ separator }}' order by {{ expression }}){% endmacro %}
+{% macro spark__sorted_distinct_text_agg(expression, separator) %}case when count({{ expression }}) > 0 then array_join(array_sort(collect_set({{ expression }})), '{{ separator }}') end{% endmacro %}
+
+{#- The values of a column as a list (an aggregate; Spark's collect_list drops nulls, DuckDB's list
+    keeps them: use it where the values are never null). -#}
+{% macro list_agg(expression) %}{{ return(adapter.dispatch('list_agg', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__list_agg(expression) %}list({{ expression }}){% endmacro %}
+{% macro spark__list_agg(expression) %}collect_list({{ expression }}){% endmacro %}
+
+{#- A text list written out of comma-separated text expressions, its null elements dropped (in order). -#}
+{% macro text_list_without_nulls(elements) %}{{ return(adapter.dispatch('text_list_without_nulls', 'ghg')(elements)) }}{% endmacro %}
+{% macro default__text_list_without_nulls(elements) %}list_filter([{{ elements }}], lambda x: x is not null){% endmacro %}
+{% macro spark__text_list_without_nulls(elements) %}filter(array({{ elements }}), x -> x is not null){% endmacro %}
+
+{#- A list's elements joined by `separator` ('' for an empty list). -#}
+{% macro text_list_join(list_expression, separator) %}{{ return(adapter.dispatch('text_list_join', 'ghg')(list_expression, separator)) }}{% endmacro %}
+{% macro default__text_list_join(list_expression, separator) %}array_to_string({{ list_expression }}, '{{ separator }}'){% endmacro %}
+{% macro spark__text_list_join(list_expression, separator) %}array_join({{ list_expression }}, '{{ separator }}'){% endmacro %}
+
+{#- The number of elements of a list (null for a null list on both engines). -#}
+{% macro list_length(list_expression) %}{{ return(adapter.dispatch('list_length', 'ghg')(list_expression)) }}{% endmacro %}
+{% macro default__list_length(list_expression) %}len({{ list_expression }}){% endmacro %}
+{#- size(null) is -1 with ANSI mode off -#}
+{% macro spark__list_length(list_expression) %}case when {{ list_expression }} is not null then size({{ list_expression }}) end{% endmacro %}
+
+{#- Every year's value of a line as one list of (report_year, activity_value) pairs (an aggregate),
+    and the median of the values of the years other than `year` in such a list (null when none):
+    the other years' median without a self-join (int_enterprise_report_versions). -#}
+{% macro year_value_list_agg(year_expression, value_expression) %}{{ return(adapter.dispatch('year_value_list_agg', 'ghg')(year_expression, value_expression)) }}{% endmacro %}
+{% macro default__year_value_list_agg(year_expression, value_expression) %}list({'report_year': {{ year_expression }}, 'activity_value': {{ value_expression }}}){% endmacro %}
+{% macro spark__year_value_list_agg(year_expression, value_expression) %}collect_list(named_struct('report_year', {{ year_expression }}, 'activity_value', {{ value_expression }})){% endmacro %}
+
+{% macro median_of_other_years(year_value_list, year_expression) %}{{ return(adapter.dispatch('median_of_other_years', 'ghg')(year_value_list, year_expression)) }}{% endmacro %}
+{% macro default__median_of_other_years(year_value_list, year_expression) -%}
+list_median(list_transform(
+            list_filter({{ year_value_list }}, lambda h: h.report_year <> {{ year_expression }}), lambda h: h.activity_value
+        ))
+{%- endmacro %}
+{#- Spark has no list median: the sorted values' middle one, or the mean of the middle two -#}
+{% macro spark__median_of_other_years(year_value_list, year_expression) -%}
+{%- set values -%}array_sort(transform(filter({{ year_value_list }}, h -> h.report_year <> {{ year_expression }}), h -> h.activity_value)){%- endset -%}
+case when size({{ values }}) > 0 then
+            (element_at({{ values }}, cast(floor((size({{ values }}) + 1) / 2) as integer))
+             + element_at({{ values }}, cast(floor(size({{ values }}) / 2) as integer) + 1)) / 2
+        end
+{%- endmacro %}
+
+{#- A number as text in a Python format spec (DuckDB's format()); Spark spells the specs the audit
+    uses with format_string() (Java's Formatter, locale en-US) -#}
+{% macro number_text(expression, python_format) %}{{ return(adapter.dispatch('number_text', 'ghg')(expression, python_format)) }}{% endmacro %}
+{% macro default__number_text(expression, python_format) %}format('{{ python_format }}', {{ expression }}){% endmacro %}
+{% macro spark__number_text(expression, python_format) -%}
+{%- if python_format == '{:,.0f}' -%}format_string('%,.0f', {{ expression }})
+{%- elif python_format == '{:.2f}' -%}format_string('%.2f', {{ expression }})
+{%- elif python_format == '{:+.1f}' -%}format_string('%+.1f', {{ expression }})
+{%- elif python_format == '{:.4g}' -%}
+{#- 4 significant digits, trailing zeros dropped (the exponent form below 1e-4 is not spelled) -#}
+case when {{ expression }} = 0 then '0' else
+            regexp_replace(regexp_replace(
+                format_string(concat('%.', cast(greatest(3 - floor(log10(abs({{ expression }}))), 0) as string), 'f'), {{ expression }}),
+            '(\\.[0-9]*[1-9])0+$', '$1'), '\\.0*$', '') end
+{%- else -%}{{ exceptions.raise_compiler_error('number_text: no Spark spelling for ' ~ python_format) }}
+{%- endif -%}
+{%- endmacro %}
+
+{#- Every column of a relation but the excluded ones, in the relation's order (select * exclude). -#}
+{% macro star_except(relation, excluded) %}{{ return(adapter.dispatch('star_except', 'ghg')(relation, excluded)) }}{% endmacro %}
+{% macro default__star_except(relation, excluded) %}* exclude ({{ excluded | join(', ') }}){% endmacro %}
+{% macro spark__star_except(relation, excluded) -%}
+{%- if execute -%}
+{%- set names = [] -%}
+{%- for column in adapter.get_columns_in_relation(relation) if column.name | lower not in excluded -%}
+{%- do names.append(adapter.quote(column.name)) -%}
+{%- endfor -%}
+{{ names | join(', ') }}
+{%- else -%}*{%- endif -%}
+{%- endmacro %}
+
 
 {# ---------------------------------------------------------------- market, MRV, compliance (wp18d) #}
 

@@ -15,7 +15,7 @@ from {{ ref('fct_inventory') }} as inventory
 left join {{ ref('ref_inventory_categories') }} as categories
     on categories.category_code = inventory.category_code
 where inventory.method is null
-   or inventory.source_files is null or len(inventory.source_files) = 0
+   or inventory.source_files is null or {{ list_length('inventory.source_files') }} = 0
    or inventory.category_code is null
    or categories.category_code is null
    or categories.sector <> inventory.sector

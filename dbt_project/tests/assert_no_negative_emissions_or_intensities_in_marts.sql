@@ -58,29 +58,35 @@
 {%- set level_tables = [] %}
 {%- set category_tables = [] %}
 {%- set removal_line_tables = [] %}
+{#- found through the adapter (information_schema is DuckDB's; Spark has none): every model of the
+    marts schema, its numeric columns picked by the names' tokens above, in table and column order #}
 {%- if execute %}
-    {%- set found = run_query(
-        "select table_name, column_name from information_schema.columns"
-        ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
-        ~ " and (data_type in ('DOUBLE', 'FLOAT', 'REAL', 'INTEGER', 'BIGINT', 'HUGEINT', 'SMALLINT') or data_type like 'DECIMAL%')"
-        ~ " and not regexp_matches(column_name, '(^|_)(net|residual|difference)(_|$)')"
-        ~ " and not ends_with(column_name, '_removals_t')"
-        ~ " and ((ends_with(column_name, '_t') and regexp_matches(column_name, '(^|_)(co2|co2e|ch4|n2o|ghg|emissions)(_|$)'))"
-        ~ "      or ends_with(column_name, 'intensity'))"
-        ~ " order by table_name, column_name"
-    ) %}
-    {%- for row in found.rows %}{% do checked_columns.append((row[0], row[1])) %}{% endfor %}
-    {#- the marts holding intensity levels, and the marts by CRT category (a category and a gas) #}
-    {%- for found_tables, columns in [(level_tables, ['level_indicator_code', 'current_value', 'base_value']),
-                                      (category_tables, ['category_code', 'gas']),
-                                      (removal_line_tables, ['includes_removals'])] %}
-        {%- set with_columns = run_query(
-            "select table_name from information_schema.columns"
-            ~ " where table_catalog = '" ~ marts.database ~ "' and table_schema = '" ~ marts.schema ~ "'"
-            ~ " and column_name in ('" ~ columns | join("', '") ~ "')"
-            ~ " group by table_name having count(*) = " ~ columns | length ~ " order by table_name"
-        ) %}
-        {%- for row in with_columns.rows %}{% do found_tables.append(row[0]) %}{% endfor %}
+    {%- set re = modules.re %}
+    {%- set numeric_types = ['double', 'float', 'real', 'integer', 'int', 'bigint', 'hugeint', 'smallint'] %}
+    {%- set tables = {} %}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.schema == marts.schema %}
+        {%- do tables.update({node.alias: api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)}) %}
+    {%- endfor %}
+    {%- for table in tables | sort %}
+        {%- set columns = adapter.get_columns_in_relation(tables[table]) %}
+        {%- set names = columns | map(attribute='name') | list %}
+        {%- for column in columns | sort(attribute='name') %}
+            {%- set dtype = column.dtype | lower %}
+            {%- set name = column.name %}
+            {%- if (dtype in numeric_types or dtype.startswith('decimal'))
+                  and not re.search('(^|_)(net|residual|difference)(_|$)', name)
+                  and not name.endswith('_removals_t')
+                  and ((name.endswith('_t') and re.search('(^|_)(co2|co2e|ch4|n2o|ghg|emissions)(_|$)', name))
+                       or name.endswith('intensity')) %}
+                {%- do checked_columns.append((table, name)) %}
+            {%- endif %}
+        {%- endfor %}
+        {#- the marts holding intensity levels, and the marts by CRT category (a category and a gas) #}
+        {%- for found_tables, wanted in [(level_tables, ['level_indicator_code', 'current_value', 'base_value']),
+                                         (category_tables, ['category_code', 'gas']),
+                                         (removal_line_tables, ['includes_removals'])] %}
+            {%- if wanted | select('in', names) | list | length == wanted | length %}{% do found_tables.append(table) %}{% endif %}
+        {%- endfor %}
     {%- endfor %}
 {%- endif %}
 

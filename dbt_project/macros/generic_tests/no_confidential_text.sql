@@ -30,8 +30,9 @@ confidential as (
 needles as (
     select needle from confidential
     union
-    select regexp_extract(needle, '[^/]+$') from confidential
-    where regexp_extract(needle, '[^/]+$') <> '' and length(regexp_extract(needle, '[^/]+$')) >= 4
+    -- group 0 (the whole match) named: Spark's default is group 1, which this pattern lacks
+    select regexp_extract(needle, '[^/]+$', 0) from confidential
+    where regexp_extract(needle, '[^/]+$', 0) <> '' and length(regexp_extract(needle, '[^/]+$', 0)) >= 4
 ),
 
 public_text as (
@@ -56,11 +57,15 @@ needle_lengths as (
 ),
 
 pieces as (
-    select public_text.column_name, substr(public_text.value, start_at.position, needle_lengths.needle_length) as piece
-    from public_text
-    inner join needle_lengths on needle_lengths.needle_length <= length(public_text.value)
-    cross join lateral (
-        select unnest(range(1, length(public_text.value) - needle_lengths.needle_length + 2)) as position
+    select column_name, substr(value, position, needle_length) as piece
+    from (
+        select
+            public_text.column_name,
+            public_text.value,
+            needle_lengths.needle_length,
+            {{ integer_range_rows('1', 'length(public_text.value) - needle_lengths.needle_length + 1') }} as position
+        from public_text
+        inner join needle_lengths on needle_lengths.needle_length <= length(public_text.value)
     ) as start_at
 )
 

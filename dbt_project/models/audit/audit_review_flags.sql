@@ -22,11 +22,12 @@ region_years as (
     from {{ ref('fct_region_year') }}
 ),
 
--- One row per region-year and indicator; a missing figure has no row (and raises no flag).
+-- One row per region-year and indicator; a missing figure has no row (and raises no flag:
+-- the standard UNPIVOT excludes nulls, on both engines).
 indicator_values as (
-    unpivot region_years
-    on energy_intensity, carbon_intensity, energy_consumption_tce, co2_t
-    into name indicator value value
+    select region_code, year, level, province_code, indicator, value
+    from region_years
+    unpivot (value for indicator in (energy_intensity, carbon_intensity, energy_consumption_tce, co2_t))
 ),
 
 compared as (
@@ -82,12 +83,12 @@ flagged as (
 worded as (
     select
         *,
-        case when abs(value) >= 1000 then format('{:,.0f}', value) else format('{:.4g}', value) end
-                                                                    as value_text,
-        case when abs(reference_value) >= 1000 then format('{:,.0f}', reference_value)
-             else format('{:.4g}', reference_value) end             as reference_text,
-        format('{:.2f}', value / reference_value)                   as ratio_text,
-        format('{:+.1f}', 100 * (value / reference_value - 1))      as change_text
+        case when abs(value) >= 1000 then {{ number_text('value', '{:,.0f}') }}
+             else {{ number_text('value', '{:.4g}') }} end          as value_text,
+        case when abs(reference_value) >= 1000 then {{ number_text('reference_value', '{:,.0f}') }}
+             else {{ number_text('reference_value', '{:.4g}') }} end as reference_text,
+        {{ number_text('value / reference_value', '{:.2f}') }}      as ratio_text,
+        {{ number_text('100 * (value / reference_value - 1)', '{:+.1f}') }} as change_text
     from flagged
 )
 

@@ -18,6 +18,19 @@
 {%- set stated_tol = var('enterprise_stated_total_tolerance_fraction') %}
 {%- set yoy = var('enterprise_yoy_change_threshold') %}
 {%- set peer_z = var('enterprise_peer_z_threshold') %}
+{%- set place = composite_key('source_file, source_row') %}
+{#- every flag a version may carry, null where it does not apply (dropped from its list) #}
+{%- set review_flag_candidates %}
+        case when abs(coalesce(reported_co2_t, 0) - co2_t) > {{ line_tol }} * abs(co2_t) then 'lines_vs_recomputed' end,
+        case when unit_slip_x1000 then 'unit_slip_x1000' end,
+        case when unit_slip_x10000 then 'unit_slip_x10000' end,
+        case when abs(yoy_ratio - 1) > {{ yoy }} then 'yoy_change' end,
+        case when abs(peer_z) > {{ peer_z }} then 'peer_outlier' end,
+        case when quarantined_lines_count > 0 then 'incomplete_report' end,
+        case when lines_missing_vs_previous is not null then 'lines_missing_vs_previous' end,
+        case when abs(stated_total_co2_t - coalesce(reported_lines_co2_t, 0)) > {{ stated_tol }} * abs(stated_total_co2_t)
+             then 'stated_total_mismatch' end
+{%- endset %}
 with
 
 lines as (
@@ -30,7 +43,7 @@ lines as (
 line_years as (
     select
         credit_code, source_category, source_name,
-        list({'report_year': report_year, 'activity_value': activity_value}) filter (where activity_value > 0) as history
+        {{ year_value_list_agg('report_year', 'activity_value') }} filter (where activity_value > 0) as history
     from lines
     group by credit_code, source_category, source_name
 ),
@@ -39,9 +52,7 @@ line_history as (
     select
         lines.credit_code, lines.report_year, lines.data_status, lines.source_category, lines.source_name,
         lines.activity_value,
-        list_median(list_transform(
-            list_filter(line_years.history, lambda h: h.report_year <> lines.report_year), lambda h: h.activity_value
-        )) as other_years_median
+        {{ median_of_other_years('line_years.history', 'lines.report_year') }} as other_years_median
     from lines
     left join line_years
         on  line_years.credit_code = lines.credit_code
@@ -67,11 +78,13 @@ versions as (
         data_status,
         {{ status_precedence('data_status') }}                                    as status_rank,
         max(submitted_on)                                             as submitted_on,
-        any_value(enterprise_name order by source_file, source_row)  as enterprise_name,
-        any_value(region_code order by source_file, source_row)      as region_code,
-        any_value(sector_code order by source_file, source_row)      as sector_code,
+        -- the first non-null value in file order: min_by over the line's place (a null value has
+        -- no place, so it is skipped as any_value skips it), the same on both engines
+        min_by(enterprise_name, case when enterprise_name is not null then {{ place }} end) as enterprise_name,
+        min_by(region_code, case when region_code is not null then {{ place }} end)         as region_code,
+        min_by(sector_code, case when sector_code is not null then {{ place }} end)         as sector_code,
         bool_or(in_ets)                                               as in_ets,
-        string_agg(distinct source_file, '|' order by source_file)    as source_file,
+        {{ sorted_distinct_text_agg('source_file', '|') }}            as source_file,
         count(*)                                                      as lines_count,
         sum(co2_t)                                                    as co2_t,
         coalesce(sum(co2_t) filter (where source_category = 'combustion'), 0)  as co2_combustion_t,
@@ -79,7 +92,8 @@ versions as (
         coalesce(sum(co2_t) filter (where source_category = 'electricity'), 0) as co2_electricity_t,
         coalesce(sum(co2_t) filter (where source_category = 'heat'), 0)        as co2_heat_t,
         sum(reported_co2_t)                                           as reported_co2_t,
-        avg(case when factor_basis = 'measured' then 1.0 else 0.0 end) filter (where source_category = 'combustion')
+        -- doubles, not 1.0/0.0: Spark's avg of a decimal is a decimal rounded to a few digits
+        avg(case when factor_basis = 'measured' then cast(1 as double) else cast(0 as double) end) filter (where source_category = 'combustion')
                                                                       as measured_combustion_line_share,
         any_value(factor_set)                                         as factor_set
     from lines
@@ -144,15 +158,5 @@ scored as (
 
 select
     *,
-    list_filter([
-        case when abs(coalesce(reported_co2_t, 0) - co2_t) > {{ line_tol }} * abs(co2_t) then 'lines_vs_recomputed' end,
-        case when unit_slip_x1000 then 'unit_slip_x1000' end,
-        case when unit_slip_x10000 then 'unit_slip_x10000' end,
-        case when abs(yoy_ratio - 1) > {{ yoy }} then 'yoy_change' end,
-        case when abs(peer_z) > {{ peer_z }} then 'peer_outlier' end,
-        case when quarantined_lines_count > 0 then 'incomplete_report' end,
-        case when lines_missing_vs_previous is not null then 'lines_missing_vs_previous' end,
-        case when abs(stated_total_co2_t - coalesce(reported_lines_co2_t, 0)) > {{ stated_tol }} * abs(stated_total_co2_t)
-             then 'stated_total_mismatch' end
-    ], lambda x: x is not null) as review_flag_list
+    {{ text_list_without_nulls(review_flag_candidates) }} as review_flag_list
 from scored

@@ -69,7 +69,7 @@ target_years as (
         indicators.level_display_unit_zh,
         indicators.level_display_multiplier,
         indicators.source_kind,
-        cast(unnest(generate_series(targets.plan_first_year, targets.plan_last_year)) as integer) as year
+        {{ integer_range_rows('targets.plan_first_year', 'targets.plan_last_year') }} as year
     from targets
     left join indicators
         on indicators.indicator_code = targets.indicator_code
@@ -107,7 +107,7 @@ cumulative as (
         -- product() over no rows is null; a base-year row itself has reduction 0. A step that is
         -- not meaningful (a level not positive: null) would be skipped by product(): then none.
         case
-            when count(steps.step_reduction) = count(*) then 1 - product(1 - steps.step_reduction)
+            when count(steps.step_reduction) = count(*) then 1 - {{ product_agg('1 - steps.step_reduction') }}
         end                                                             as cumulative_reduction,
         count(steps.step_reduction)                                     as step_count
     from with_levels as target

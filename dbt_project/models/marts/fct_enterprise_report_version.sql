@@ -22,7 +22,7 @@ select
     previous_year_co2_t,
     yoy_ratio,
     peer_z,
-    array_to_string(review_flag_list, '|') as review_flags,
-    cast(len(review_flag_list) as integer) as review_flag_count,
+    {{ text_list_join('review_flag_list', '|') }} as review_flags,
+    cast({{ list_length('review_flag_list') }} as integer) as review_flag_count,
     source_file
 from {{ ref('int_enterprise_report_versions') }}

@@ -12,7 +12,7 @@ year_flags as (
         credit_code,
         year,
         count(*)                                                          as versions_count,
-        list_sort(list_distinct(flatten(list(review_flag_list))))        as flags
+        {{ text_list_sorted_distinct('flatten(' ~ list_agg('review_flag_list') ~ ')') }} as flags
     from versions
     group by all
 )
@@ -41,8 +41,8 @@ select
         else 'mixed'
     end                                                                  as factor_basis,
     v.factor_set,
-    array_to_string(f.flags, '|')                                        as review_flags,
-    cast(len(f.flags) as integer)                                        as review_flag_count,
+    {{ text_list_join('f.flags', '|') }}                                 as review_flags,
+    cast({{ list_length('f.flags') }} as integer)                        as review_flag_count,
     v.quarantined_lines_count,
     v.lines_missing_vs_previous,
     v.stated_total_co2_t

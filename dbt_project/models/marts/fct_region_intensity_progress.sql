@@ -20,7 +20,7 @@ plan_years as (
     select
         plan_period,
         base_year                                                       as plan_base_year,
-        cast(unnest(generate_series(first_year, last_year)) as integer) as year
+        {{ integer_range_rows('first_year', 'last_year') }} as year
     from {{ ref('stg_reference__plan_periods') }}
 ),
 

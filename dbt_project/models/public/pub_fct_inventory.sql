@@ -31,7 +31,9 @@ statistics_rows as (
 
 province_bottom_up as (
     select
-        inventory.* exclude (emissions_t, co2e_t, activity_value),
+        inventory.region_code, inventory.year, inventory.sector, inventory.category_code,
+        inventory.category_name_zh, inventory.category_name_en, inventory.sub_category, inventory.gas,
+        inventory.gwp_set, inventory.method, inventory.activity_unit, inventory.factor_source,
         case when cells.suppressed then null else inventory.emissions_t end         as emissions_t,
         case when cells.suppressed then null else inventory.co2e_t end              as co2e_t,
         case when cells.suppressed then null else inventory.activity_value end      as activity_value,

@@ -9,7 +9,8 @@ summary as (
 ),
 
 lines as (
-    select row_order, list_contains(string_split(category_prefixes, ' '), '2') as contains_processes
+    -- ' 2 ' among the space-separated prefixes, padded: one spelling for both engines
+    select row_order, (' ' || category_prefixes || ' ') like '% 2 %' as contains_processes
     from {{ ref('ref_inventory_summary_rows') }}
 ),
 

@@ -69,7 +69,7 @@ breakdown as (
     from cells
     inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
     where cells.region_scope = 'total' and cells.measure in ('enterprise_co2', 'process_co2')
-      and not starts_with(cells.breakdown_code, 'method_')
+      and not left(cells.breakdown_code, 7) = 'method_'
 ),
 
 -- a region's process lines split by the method its inventory counts them with
@@ -80,7 +80,7 @@ method_split as (
         cells.breakdown_code = 'all' as is_total
     from cells
     where cells.measure = 'process_co2' and cells.region_scope = 'total'
-      and (cells.breakdown_code = 'all' or starts_with(cells.breakdown_code, 'method_'))
+      and (cells.breakdown_code = 'all' or left(cells.breakdown_code, 7) = 'method_')
       -- a region whose lines are all counted one way has one part, a copy of its total
 ),
 
@@ -103,7 +103,7 @@ method_processes as (
     inner join regions on regions.region_code = cells.region_code and regions.level = 'province'
     left join process_methods_used as used
         on used.region_code = cells.region_code and used.year = cells.year and used.process_code = cells.breakdown_code
-    where cells.measure = 'process_co2' and cells.region_scope = 'total' and starts_with(cells.breakdown_code, 'process_')
+    where cells.measure = 'process_co2' and cells.region_scope = 'total' and left(cells.breakdown_code, 8) = 'process_'
 ),
 
 method_sums as (

@@ -12,38 +12,39 @@
 -- The blocking test assert_disclosure_relations_protected fails the build if a relation still
 -- leaks after var('disclosure_max_rounds') rounds: nothing is published then.
 {%- set rounds = var('disclosure_max_rounds') | int %}
-with
+{#- Every round reads the one before three times. DuckDB computes each step once as a MATERIALIZED
+    CTE. Spark expands a CTE, and a (cached) temporary view too, at every reference: 3^rounds copies,
+    out of memory (both tried). On Spark each step is therefore first written to a scratch table
+    (Parquet) beside this model, whose plan is a scan; the query reads the last one and a post-hook
+    drops them. One list of steps serves both engines. -#}
+{%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' if target.type == 'spark' else '' %}
+{%- set steps = [] %}
 
-cells as (
-    select * from {{ ref('int_disclosure_cells') }}
-),
+{%- set body %}select * from {{ ref('int_disclosure_cells') }}{% endset %}
+{%- do steps.append(('cells', body, false)) %}
 
-members as (
-    select
+{%- set body %}select
         relations.relation_id,
         relations.cell_key,
         relations.is_total,
         cells.is_published,
         abs(coalesce(cells.co2_t, 0))                                  as size
     from {{ ref('int_disclosure_relations') }} as relations
-    inner join cells on cells.cell_key = relations.cell_key
-),
+    inner join {{ prefix }}cells as cells on cells.cell_key = relations.cell_key{% endset %}
+{%- do steps.append(('members', body, false)) %}
 
-hidden_0 as materialized (
-    select cell_key, 0 as round from cells where primary_reason is not null
-),
+{%- set body %}select cell_key, 0 as round from {{ prefix }}cells where primary_reason is not null{% endset %}
+{%- do steps.append(('hidden_0', body, true)) %}
 
-{% for round in range(1, rounds + 1) %}
-leaking_{{ round }} as materialized (
-    select members.relation_id
-    from members
-    left join hidden_{{ round - 1 }} as hidden on hidden.cell_key = members.cell_key
+{%- for round in range(1, rounds + 1) %}
+{%- set body %}select members.relation_id
+    from {{ prefix }}members as members
+    left join {{ prefix }}hidden_{{ round - 1 }} as hidden on hidden.cell_key = members.cell_key
     group by members.relation_id
-    having count(hidden.cell_key) = 1
-),
+    having count(hidden.cell_key) = 1{% endset %}
+{%- do steps.append(('leaking_' ~ round, body, true)) %}
 
-hidden_{{ round }} as materialized (
-    select cell_key, round from hidden_{{ round - 1 }}
+{%- set body %}select cell_key, round from {{ prefix }}hidden_{{ round - 1 }}
     union all
     select distinct cell_key, {{ round }} as round
     from (
@@ -53,18 +54,38 @@ hidden_{{ round }} as materialized (
                 partition by members.relation_id
                 order by members.is_total, members.size, members.cell_key
             ) as preference
-        from members
-        inner join leaking_{{ round }} as leaking on leaking.relation_id = members.relation_id
-        left join hidden_{{ round - 1 }} as hidden on hidden.cell_key = members.cell_key
+        from {{ prefix }}members as members
+        inner join {{ prefix }}leaking_{{ round }} as leaking on leaking.relation_id = members.relation_id
+        left join {{ prefix }}hidden_{{ round - 1 }} as hidden on hidden.cell_key = members.cell_key
         where hidden.cell_key is null and members.is_published
     ) as candidates
     where preference = 1
-      and cell_key not in (select cell_key from hidden_{{ round - 1 }})
+      and cell_key not in (select cell_key from {{ prefix }}hidden_{{ round - 1 }}){% endset %}
+{%- do steps.append(('hidden_' ~ round, body, true)) %}
+{%- endfor %}
+
+{%- if target.type == 'spark' %}
+    {%- set drops = [] %}
+    {#- rendered when the hook runs: at parse time `this` does not know the custom schema yet #}
+    {%- for name, body, _ in steps %}{% do drops.append('drop table if exists {{ this.schema }}.{{ this.identifier }}__' ~ name) %}{% endfor %}
+    {{ config(post_hook=drops) }}
+    {%- if execute %}
+        {%- for name, body, _ in steps %}
+            {%- do run_query('drop table if exists ' ~ prefix ~ name) %}
+            {%- do run_query('create table ' ~ prefix ~ name ~ ' using parquet as ' ~ body) %}
+        {%- endfor %}
+    {%- endif %}
+{%- endif %}
+with
+{% if target.type != 'spark' %}
+{%- for name, body, materialized in steps %}
+{{ name }} as {{ 'materialized ' if materialized }}(
+    {{ body }}
 ),
 {% endfor %}
-
+{%- endif %}
 hidden as (
-    select cell_key, min(round) as round from hidden_{{ rounds }} group by cell_key
+    select cell_key, min(round) as round from {{ prefix }}hidden_{{ rounds }} group by cell_key
 )
 
 select
@@ -75,5 +96,5 @@ select
         when hidden.cell_key is not null then 'complementary'
     end                                                                 as suppression_reason,
     hidden.round                                                        as suppression_round
-from cells
+from {{ prefix }}cells as cells
 left join hidden on hidden.cell_key = cells.cell_key
