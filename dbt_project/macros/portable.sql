@@ -34,6 +34,74 @@
 
 {# ---------------------------------------------------------------- inventory, energy, process, uncertainty (wp18b) #}
 
+{#- Aggregates into a list of text: DuckDB list(), Spark collect_list / collect_set. Over no rows
+    DuckDB gives null and Spark an empty list (the inventory models pass lists on through
+    text_list_sorted_distinct, which keeps either). -#}
+{% macro list_agg(expression) %}{{ return(adapter.dispatch('list_agg', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__list_agg(expression) %}list({{ expression }}){% endmacro %}
+{% macro spark__list_agg(expression) %}collect_list({{ expression }}){% endmacro %}
+
+{#- The distinct values, in no particular order (callers sort later). -#}
+{% macro list_agg_distinct(expression) %}{{ return(adapter.dispatch('list_agg_distinct', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__list_agg_distinct(expression) %}list(distinct {{ expression }}){% endmacro %}
+{% macro spark__list_agg_distinct(expression) %}collect_set({{ expression }}){% endmacro %}
+
+{#- The distinct values, sorted (the lineage lists: source_files). -#}
+{% macro list_agg_distinct_sorted(expression) %}{{ return(adapter.dispatch('list_agg_distinct_sorted', 'ghg')(expression)) }}{% endmacro %}
+{% macro default__list_agg_distinct_sorted(expression) %}list(distinct {{ expression }} order by {{ expression }}){% endmacro %}
+{% macro spark__list_agg_distinct_sorted(expression) %}array_sort(collect_set({{ expression }})){% endmacro %}
+
+{#- A list literal of its arguments: DuckDB [a, b], Spark array(a, b). -#}
+{% macro list_of() %}{{ return(adapter.dispatch('list_of', 'ghg')(varargs)) }}{% endmacro %}
+{% macro default__list_of(items) %}[{{ items | join(', ') }}]{% endmacro %}
+{% macro spark__list_of(items) %}array({{ items | join(', ') }}){% endmacro %}
+
+{#- The distinct elements of a list, nulls dropped (DuckDB's list_distinct drops them, Spark's
+    array_distinct keeps one). -#}
+{% macro list_distinct(list_expression) %}{{ return(adapter.dispatch('list_distinct', 'ghg')(list_expression)) }}{% endmacro %}
+{% macro default__list_distinct(list_expression) %}list_distinct({{ list_expression }}){% endmacro %}
+{% macro spark__list_distinct(list_expression) %}array_distinct(filter({{ list_expression }}, x -> x is not null)){% endmacro %}
+
+{#- Two lists one after the other. -#}
+{% macro list_concat(left, right) %}{{ return(adapter.dispatch('list_concat', 'ghg')(left, right)) }}{% endmacro %}
+{% macro default__list_concat(left, right) %}list_concat({{ left }}, {{ right }}){% endmacro %}
+{% macro spark__list_concat(left, right) %}concat({{ left }}, {{ right }}){% endmacro %}
+
+{#- True when some element of a list satisfies `predicate`, which names the element `element`
+    (write it in SQL both engines accept). -#}
+{% macro list_any(list_expression, element, predicate) %}{{ return(adapter.dispatch('list_any', 'ghg')(list_expression, element, predicate)) }}{% endmacro %}
+{% macro default__list_any(list_expression, element, predicate) %}len(list_filter({{ list_expression }}, lambda {{ element }}: {{ predicate }})) > 0{% endmacro %}
+{% macro spark__list_any(list_expression, element, predicate) %}exists({{ list_expression }}, {{ element }} -> {{ predicate }}){% endmacro %}
+
+{#- Text split at a one-character separator into a list (Spark's split takes a regex: the
+    separator goes into a character class, so '|' or '.' is taken literally). -#}
+{% macro split_text(text_expression, separator) %}{{ return(adapter.dispatch('split_text', 'ghg')(text_expression, separator)) }}{% endmacro %}
+{% macro default__split_text(text_expression, separator) %}string_split({{ text_expression }}, '{{ separator }}'){% endmacro %}
+{% macro spark__split_text(text_expression, separator) %}split({{ text_expression }}, '[{{ separator }}]'){% endmacro %}
+
+{#- One row per element of a list, in the select list (a table-generating function). Spark does
+    not allow a generator inside another expression: cast the list, not the rows. -#}
+{% macro list_rows(list_expression) %}{{ return(adapter.dispatch('list_rows', 'ghg')(list_expression)) }}{% endmacro %}
+{% macro default__list_rows(list_expression) %}unnest({{ list_expression }}){% endmacro %}
+{% macro spark__list_rows(list_expression) %}explode({{ list_expression }}){% endmacro %}
+
+{#- One row per integer from `first` to `last` (both included), in the select list. DuckDB's
+    generate_series gives BIGINT; `as_integer` makes it INTEGER on both engines. -#}
+{% macro series_rows(first, last, as_integer=false) %}{{ return(adapter.dispatch('series_rows', 'ghg')(first, last, as_integer)) }}{% endmacro %}
+{% macro default__series_rows(first, last, as_integer) -%}
+{%- if as_integer %}cast(unnest(generate_series({{ first }}, {{ last }})) as integer){% else %}unnest(generate_series({{ first }}, {{ last }})){% endif -%}
+{%- endmacro %}
+{% macro spark__series_rows(first, last, as_integer) -%}
+{%- if as_integer %}explode(sequence(cast({{ first }} as integer), cast({{ last }} as integer))){% else %}explode(sequence({{ first }}, {{ last }})){% endif -%}
+{%- endmacro %}
+
+{#- The whole text matches the regular expression (no backslashes in `pattern`: Spark reads them
+    as escapes in the literal). -#}
+{% macro regexp_full_match(text_expression, pattern) %}{{ return(adapter.dispatch('regexp_full_match', 'ghg')(text_expression, pattern)) }}{% endmacro %}
+{% macro default__regexp_full_match(text_expression, pattern) %}regexp_full_match({{ text_expression }}, '{{ pattern }}'){% endmacro %}
+{% macro spark__regexp_full_match(text_expression, pattern) %}({{ text_expression }} rlike '^(?:{{ pattern }})$'){% endmacro %}
+
+
 
 {# ---------------------------------------------------------------- targets, indicators, enterprises, disclosure, public, tests (wp18c) #}
 
