@@ -95,6 +95,12 @@
 {%- if as_integer %}explode(sequence(cast({{ first }} as integer), cast({{ last }} as integer))){% else %}explode(sequence({{ first }}, {{ last }})){% endif -%}
 {%- endmacro %}
 
+{#- first_value / last_value of a window skipping nulls: DuckDB `last_value(x ignore nulls)`,
+    Spark `last_value(x, true)`; the OVER clause follows the macro. -#}
+{% macro value_ignoring_nulls(function_name, expression) %}{{ return(adapter.dispatch('value_ignoring_nulls', 'ghg')(function_name, expression)) }}{% endmacro %}
+{% macro default__value_ignoring_nulls(function_name, expression) %}{{ function_name }}({{ expression }} ignore nulls){% endmacro %}
+{% macro spark__value_ignoring_nulls(function_name, expression) %}{{ function_name }}({{ expression }}, true){% endmacro %}
+
 {#- The whole text matches the regular expression (no backslashes in `pattern`: Spark reads them
     as escapes in the literal). -#}
 {% macro regexp_full_match(text_expression, pattern) %}{{ return(adapter.dispatch('regexp_full_match', 'ghg')(text_expression, pattern)) }}{% endmacro %}

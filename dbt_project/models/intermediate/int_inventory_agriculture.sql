@@ -32,7 +32,7 @@ livestock as (
         amount                                                              as head,
         source_file
     from activity
-    where item_code like 'livestock\_%' escape '\'
+    where item_code like 'livestock!_%' escape '!'
 ),
 
 livestock_grouped as (
@@ -154,7 +154,7 @@ rice as (
     inner join factors as sfw on sfw.parameter = 'rice_scaling_factor_water'
     inner join factors as sfp on sfp.parameter = 'rice_scaling_factor_preseason'
     inner join factors as sfo on sfo.parameter = 'rice_scaling_factor_organic'
-    where a.item_code like 'rice\_area\_%' escape '\'
+    where a.item_code like 'rice!_area!_%' escape '!'
 ),
 
 -- Crop residue N returned to soils (IPCC 2006 eq. 11.6 with ratios, docs/methodology.md):
@@ -178,7 +178,7 @@ crop_residue_n as (
     inner join factors as n_bg
         on n_bg.parameter = 'crop_residue_n_bg' and n_bg.subject = substr(a.item_code, 6)
     inner join factors as removed on removed.parameter = 'frac_residue_removed'
-    where a.item_code like 'crop\_%' escape '\'
+    where a.item_code like 'crop!_%' escape '!'
 ),
 
 -- The N inputs to managed soils (t N), one row per contributing statistic.

@@ -59,10 +59,10 @@ landfill_neighbours as (
         y.year,
         l.msw_t,
         l.source_file,
-        last_value(l.year ignore nulls) over before_or_at                   as prev_year,
-        last_value(l.msw_t ignore nulls) over before_or_at                  as prev_msw_t,
-        first_value(l.year ignore nulls) over at_or_after                   as next_year,
-        first_value(l.msw_t ignore nulls) over at_or_after                  as next_msw_t
+        {{ value_ignoring_nulls('last_value', 'l.year') }} over before_or_at                   as prev_year,
+        {{ value_ignoring_nulls('last_value', 'l.msw_t') }} over before_or_at                  as prev_msw_t,
+        {{ value_ignoring_nulls('first_value', 'l.year') }} over at_or_after                   as next_year,
+        {{ value_ignoring_nulls('first_value', 'l.msw_t') }} over at_or_after                  as next_msw_t
     from landfill_years as y
     left join landfilled as l
         on l.region_code = y.region_code and l.year = y.year
