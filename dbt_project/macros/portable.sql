@@ -34,12 +34,11 @@
 
 {# ---------------------------------------------------------------- inventory, energy, process, uncertainty (wp18b) #}
 
-{#- Aggregates into a list of text: DuckDB list(), Spark collect_list / collect_set. Over no rows
-    DuckDB gives null and Spark an empty list (the inventory models pass lists on through
-    text_list_sorted_distinct, which keeps either). -#}
-{% macro list_agg(expression) %}{{ return(adapter.dispatch('list_agg', 'ghg')(expression)) }}{% endmacro %}
-{% macro default__list_agg(expression) %}list({{ expression }}){% endmacro %}
-{% macro spark__list_agg(expression) %}collect_list({{ expression }}){% endmacro %}
+{#- The elements of every row's text list in one list (an aggregate, duplicates kept): DuckDB
+    flatten(list(l)), Spark flatten(collect_list(l)); callers sort and dedupe after. -#}
+{% macro text_list_union_agg(list_expression) %}{{ return(adapter.dispatch('text_list_union_agg', 'ghg')(list_expression)) }}{% endmacro %}
+{% macro default__text_list_union_agg(list_expression) %}flatten(list({{ list_expression }})){% endmacro %}
+{% macro spark__text_list_union_agg(list_expression) %}flatten(collect_list({{ list_expression }})){% endmacro %}
 
 {#- The distinct values, in no particular order (callers sort later). -#}
 {% macro list_agg_distinct(expression) %}{{ return(adapter.dispatch('list_agg_distinct', 'ghg')(expression)) }}{% endmacro %}
@@ -101,6 +100,12 @@
 {% macro default__value_ignoring_nulls(function_name, expression) %}{{ function_name }}({{ expression }} ignore nulls){% endmacro %}
 {% macro spark__value_ignoring_nulls(function_name, expression) %}{{ function_name }}({{ expression }}, true){% endmacro %}
 
+{#- The value an UNPIVOT gives a column (`co2_t as 'CO2'`): DuckDB writes it as a string literal,
+    Spark as an identifier (the value is its name). -#}
+{% macro unpivot_label(label) %}{{ return(adapter.dispatch('unpivot_label', 'ghg')(label)) }}{% endmacro %}
+{% macro default__unpivot_label(label) %}'{{ label }}'{% endmacro %}
+{% macro spark__unpivot_label(label) %}`{{ label }}`{% endmacro %}
+
 {#- The whole text matches the regular expression (no backslashes in `pattern`: Spark reads them
     as escapes in the literal). -#}
 {% macro regexp_full_match(text_expression, pattern) %}{{ return(adapter.dispatch('regexp_full_match', 'ghg')(text_expression, pattern)) }}{% endmacro %}
@@ -108,6 +113,28 @@
 {% macro spark__regexp_full_match(text_expression, pattern) %}({{ text_expression }} rlike '^(?:{{ pattern }})$'){% endmacro %}
 
 
+
+{#- Unit-test fixtures on Spark: dbt-spark's safe_cast writes a list fixture value as it is, so a
+    text list (YAML ['a.csv', 'b.csv'] or DuckDB's '[a.csv, b.csv]') became `cast([a.csv] as
+    array<string>)`, which Spark cannot parse. The project's spark__safe_cast (dbt looks in the root
+    project first) writes such a value as array('a.csv', 'b.csv'); every other value as dbt-spark
+    does. DuckDB does not use it. -#}
+{% macro spark__safe_cast(field, type) -%}
+{%- set items = none -%}
+{%- if type.lower().startswith('array<string>') -%}
+    {%- if field is string and field.strip("'").startswith('[') -%}
+        {%- set items = field.strip("'")[1:-1].split(',') | map('trim') | reject('equalto', '') | list -%}
+    {%- elif field is iterable and field is not string and field is not mapping -%}
+        {%- set items = field | list -%}
+    {%- endif -%}
+{%- endif -%}
+{%- if items is not none -%}
+cast(array({% for item in items %}'{{ item | string | replace("'", "\\'") }}'{{ ", " if not loop.last }}{% endfor %}) as {{ type }})
+{%- else -%}
+{%- set field_clean = field.strip('"').strip("'") if (cast_from_string_unsupported_for(type) and field is string) else field -%}
+cast({{ field_clean }} as {{ type }})
+{%- endif -%}
+{%- endmacro %}
 
 {# ---------------------------------------------------------------- targets, indicators, enterprises, disclosure, public, tests (wp18c) #}
 

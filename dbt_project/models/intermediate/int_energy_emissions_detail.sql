@@ -54,7 +54,7 @@ process as (
         any_value(factor_source)                                    as factor_source,
         -- one method per process is counted (assert_process_one_method_in_inventory)
         any_value(method)                                           as process_method,
-        {{ text_list_sorted_distinct('flatten(' ~ list_agg('source_files') ~ ')') }} as source_files
+        {{ text_list_sorted_distinct(text_list_union_agg('source_files')) }} as source_files
     from {{ ref('int_process_emissions_by_method') }}
     where used_in_inventory
     group by region_code, year, process_code
@@ -120,7 +120,9 @@ combustion_with_non_co2 as (
                 )) }}
             else coalesce(balance_files.source_files, {{ empty_text_list() }})
         end                                                         as source_files,
-        combustion.balance_item_code
+        combustion.balance_item_code,
+        cast(null as double)                                        as other_gases_co2e_t,
+        cast(null as string)                                        as process_method
     from combustion
     left join fuels
         on fuels.fuel_code = combustion.fuel_code
@@ -157,10 +159,11 @@ process_rows as (
     from process
 ),
 
--- by name: only process rows carry other_gases_co2e_t and process_method (null on combustion rows)
+-- only process rows carry other_gases_co2e_t and process_method (null on combustion rows); both
+-- sides list the same columns in the same order (Spark has no UNION ALL BY NAME)
 detail as (
     select * from combustion_with_non_co2
-    union all by name
+    union all
     select * from process_rows
 )
 

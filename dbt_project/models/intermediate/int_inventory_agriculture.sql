@@ -237,7 +237,7 @@ soil_n_pathways as (
                 else 0.0
             end)                                                            as n_volatilised_t,
         sum(soil_n.n_t * leach.value)                                       as n_leached_t,
-        flatten({{ list_agg('soil_n.source_files') }})                                  as source_files
+        {{ text_list_union_agg('soil_n.source_files') }}                                  as source_files
     from soil_n
     inner join factors as gasf on gasf.parameter = 'frac_gasf'
     inner join factors as gasm on gasm.parameter = 'frac_gasm'
