@@ -11,7 +11,7 @@ select
     cast(category_code as string)                                          as category_code,
     cast(sub_category as string)                                           as sub_category,
     cast(gas as string)                                                    as gas,
-    cast(round(emissions_t, 6) as double)                                   as emissions_t,
+    cast({{ round_double('emissions_t', 6) }} as double)                    as emissions_t,
     cast({{ method }} as string)                                           as method,
     cast(activity_value as double)                                          as activity_value,
     cast(activity_unit as string)                                          as activity_unit,

@@ -139,3 +139,33 @@ def test_category_rows_only_for_the_detailed_regions_but_every_total():
     # the totals do not depend on which regions are detailed
     totals = result.set_index(["region_code", "category_code"]).loc[[("620000", "total"), ("620100", "total")]]
     pd.testing.assert_frame_equal(totals, everything.loc[totals.index])
+
+
+def test_the_spark_transform_script_gives_the_python_models_rows_exactly():
+    """On Spark's session method the Monte Carlo runs as a SQL TRANSFORM script
+    (dbt_project/scripts/uncertainty_approach_2_transform.py): Spark's text rows in, text rows out.
+    It must give the model's numbers bit for bit, category rows only for the flagged regions, and
+    nothing for an empty partition."""
+    import subprocess
+    import sys
+
+    script = paths.DBT_PROJECT_DIR / "scripts" / "uncertainty_approach_2_transform.py"
+    rows = [
+        _row("620000", "1.A.1.a", 300.123456789, "coal_co2", 3.0, 4.0),
+        _row("620000", "2.A.1", 200.0, "cement", 6.0, 80.0, distribution="lognormal"),
+        _row("620100", "1.A.1.a", 50.5, "coal_co2", 5.0, 4.0),
+    ]
+    is_province = {"620000": "true", "620100": "false"}
+    text = "".join(
+        "\t".join(str(r[c]) for c in mc.INPUT_COLUMNS) + "\t" + is_province[r["region_code"]] + "\n" for r in rows
+    )
+    run = subprocess.run([sys.executable, str(script)], input=text, capture_output=True, text=True, check=True)
+    got = [line.split("\t") for line in run.stdout.splitlines()]
+    expected = mc.monte_carlo(pd.DataFrame(rows), category_regions={"620000"})
+    assert len(got) == len(expected) == 4  # 620000: 2 categories + total; 620100: total only
+    for line, (_, row) in zip(got, expected.iterrows()):
+        assert line[:5] == [row["region_code"], str(row["year"]), row["category_code"], row["gas"], "approach_2"]
+        assert [float(v) for v in line[5:9]] == [row["co2e_t"], row["lower_t"], row["upper_t"], row["uncertainty_pct"]]
+        assert line[9] == "\\N"  # no trend uncertainty: Spark's null
+    empty = subprocess.run([sys.executable, str(script)], input="", capture_output=True, text=True, check=True)
+    assert empty.stdout == ""

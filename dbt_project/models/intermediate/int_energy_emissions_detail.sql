@@ -54,7 +54,7 @@ process as (
         any_value(factor_source)                                    as factor_source,
         -- one method per process is counted (assert_process_one_method_in_inventory)
         any_value(method)                                           as process_method,
-        list_sort(list_distinct(flatten(list(source_files))))       as source_files
+        {{ text_list_sorted_distinct(text_list_union_agg('source_files')) }} as source_files
     from {{ ref('int_process_emissions_by_method') }}
     where used_in_inventory
     group by region_code, year, process_code
@@ -82,14 +82,14 @@ balance_files as (
     select
         balance.region_code,
         balance.year,
-        list(distinct balance.source_file order by balance.source_file) as source_files
+        {{ list_agg_distinct_sorted('balance.source_file') }} as source_files
     from {{ ref('stg_raw__energy_balance') }} as balance
     group by 1, 2
 ),
 
 -- …and, for the rows by division, the industry tables too
 industry_files as (
-    select region_code, year, list(distinct source_file order by source_file) as source_files
+    select region_code, year, {{ list_agg_distinct_sorted('source_file') }} as source_files
     from {{ ref('stg_raw__industry_energy') }}
     group by 1, 2
 ),
@@ -114,12 +114,15 @@ combustion_with_non_co2 as (
             || ' + ref_non_co2_combustion_factors'                  as factor_source,
         case
             when combustion.balance_item_code = 'final_industry' and combustion.sector_code <> 'final_industry'
-                then list_sort(list_distinct(list_concat(
-                    coalesce(balance_files.source_files, []::varchar[]), coalesce(industry_files.source_files, []::varchar[])
-                )))
-            else coalesce(balance_files.source_files, []::varchar[])
+                then {{ text_list_sorted_distinct(list_concat(
+                    'coalesce(balance_files.source_files, ' ~ empty_text_list() ~ ')',
+                    'coalesce(industry_files.source_files, ' ~ empty_text_list() ~ ')'
+                )) }}
+            else coalesce(balance_files.source_files, {{ empty_text_list() }})
         end                                                         as source_files,
-        combustion.balance_item_code
+        combustion.balance_item_code,
+        cast(null as double)                                        as other_gases_co2e_t,
+        cast(null as string)                                        as process_method
     from combustion
     left join fuels
         on fuels.fuel_code = combustion.fuel_code
@@ -156,10 +159,11 @@ process_rows as (
     from process
 ),
 
--- by name: only process rows carry other_gases_co2e_t and process_method (null on combustion rows)
+-- only process rows carry other_gases_co2e_t and process_method (null on combustion rows); both
+-- sides list the same columns in the same order (Spark has no UNION ALL BY NAME)
 detail as (
     select * from combustion_with_non_co2
-    union all by name
+    union all
     select * from process_rows
 )
 

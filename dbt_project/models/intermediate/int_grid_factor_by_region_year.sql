@@ -27,7 +27,7 @@ choice_years as (
     select
         choices.*,
         -- generate_series yields BIGINT; years are INTEGER everywhere else
-        cast(unnest(generate_series(choices.year_from, choices.year_to)) as integer) as year
+        {{ series_rows('choices.year_from', 'choices.year_to', as_integer=true) }} as year
     from choices
 ),
 

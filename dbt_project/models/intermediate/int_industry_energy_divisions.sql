@@ -18,7 +18,7 @@ divisions as (
         any_value(unit)                                             as unit,
         sum(value) filter (where not is_feedstock)                  as consumption_value,
         sum(value) filter (where is_feedstock)                      as feedstock_value,
-        list(distinct source_file order by source_file)             as source_files
+        {{ list_agg_distinct_sorted('source_file') }}             as source_files
     from cells
     group by region_code, year, division_code, fuel_code
 )

@@ -32,7 +32,7 @@ livestock as (
         amount                                                              as head,
         source_file
     from activity
-    where item_code like 'livestock\_%' escape '\'
+    where item_code like 'livestock!_%' escape '!'
 ),
 
 livestock_grouped as (
@@ -59,7 +59,7 @@ per_head_ch4 as (
         l.head                                                              as activity_value,
         'head'                                                              as activity_unit,
         'ref_agriculture_factors:' || f.parameter || '/' || l.species       as factor_source,
-        [l.source_file]                                                     as source_files
+        {{ list_of('l.source_file') }}                                                     as source_files
     from livestock_grouped as l
     inner join factors as f
         on f.parameter in ('enteric_ch4_kg_per_head', 'manure_ch4_kg_per_head')
@@ -109,7 +109,7 @@ manure_n2o_direct as (
         't N'                                                               as activity_unit,
         'ref_agriculture_factors:nex_kg_n_per_head,mms_share,ef3_n2o_n_per_n/' || species
                                                                             as factor_source,
-        list(distinct source_file)                                          as source_files
+        {{ list_agg_distinct('source_file') }}                                          as source_files
     from managed_n
     group by region_code, year, crt_group, species
 ),
@@ -126,7 +126,7 @@ manure_n2o_indirect as (
         't N volatilised'                                                   as activity_unit,
         'ref_agriculture_factors:frac_gas_ms,ef4_n2o_n_per_n/' || managed_n.species
                                                                             as factor_source,
-        list(distinct managed_n.source_file)                                as source_files
+        {{ list_agg_distinct('managed_n.source_file') }}                                as source_files
     from managed_n
     inner join factors as ef4 on ef4.parameter = 'ef4_n2o_n_per_n'
     where managed_n.frac_gas_ms is not null
@@ -145,7 +145,7 @@ rice as (
         'ha'                                                                as activity_unit,
         'ref_agriculture_factors:rice_ch4_kg_per_ha_day,rice_scaling_factor_*,rice_cultivation_days/'
             || substr(a.item_code, length('rice_area_') + 1)                as factor_source,
-        [a.source_file]                                                     as source_files
+        {{ list_of('a.source_file') }}                                                     as source_files
     from activity as a
     inner join factors as days
         on days.parameter = 'rice_cultivation_days'
@@ -154,7 +154,7 @@ rice as (
     inner join factors as sfw on sfw.parameter = 'rice_scaling_factor_water'
     inner join factors as sfp on sfp.parameter = 'rice_scaling_factor_preseason'
     inner join factors as sfo on sfo.parameter = 'rice_scaling_factor_organic'
-    where a.item_code like 'rice\_area\_%' escape '\'
+    where a.item_code like 'rice!_area!_%' escape '!'
 ),
 
 -- Crop residue N returned to soils (IPCC 2006 eq. 11.6 with ratios, docs/methodology.md):
@@ -178,7 +178,7 @@ crop_residue_n as (
     inner join factors as n_bg
         on n_bg.parameter = 'crop_residue_n_bg' and n_bg.subject = substr(a.item_code, 6)
     inner join factors as removed on removed.parameter = 'frac_residue_removed'
-    where a.item_code like 'crop\_%' escape '\'
+    where a.item_code like 'crop!_%' escape '!'
 ),
 
 -- The N inputs to managed soils (t N), one row per contributing statistic.
@@ -203,7 +203,7 @@ soil_n as (
     select
         region_code, year, n_source,
         sum(n_t)                                                            as n_t,
-        list(distinct source_file)                                          as source_files
+        {{ list_agg_distinct('source_file') }}                                          as source_files
     from soil_n_inputs
     group by region_code, year, n_source
 ),
@@ -237,7 +237,7 @@ soil_n_pathways as (
                 else 0.0
             end)                                                            as n_volatilised_t,
         sum(soil_n.n_t * leach.value)                                       as n_leached_t,
-        flatten(list(soil_n.source_files))                                  as source_files
+        {{ text_list_union_agg('soil_n.source_files') }}                                  as source_files
     from soil_n
     inner join factors as gasf on gasf.parameter = 'frac_gasf'
     inner join factors as gasm on gasm.parameter = 'frac_gasm'
@@ -255,7 +255,7 @@ soil_indirect as (
         p.n_volatilised_t                                                   as activity_value,
         't N volatilised'                                                   as activity_unit,
         'ref_agriculture_factors:frac_gasf,frac_gasm,ef4_n2o_n_per_n'       as factor_source,
-        list_distinct(p.source_files)                                       as source_files
+        {{ list_distinct('p.source_files') }}                                       as source_files
     from soil_n_pathways as p
     inner join factors as ef4 on ef4.parameter = 'ef4_n2o_n_per_n'
     union all
@@ -266,7 +266,7 @@ soil_indirect as (
         p.n_leached_t,
         't N leached',
         'ref_agriculture_factors:frac_leach,ef5_n2o_n_per_n',
-        list_distinct(p.source_files)
+        {{ list_distinct('p.source_files') }}
     from soil_n_pathways as p
     inner join factors as ef5 on ef5.parameter = 'ef5_n2o_n_per_n'
 ),

@@ -17,7 +17,7 @@ stock as (
 ),
 
 stock_files as (
-    select region_code, year, list(distinct source_file) as source_files
+    select region_code, year, {{ list_agg_distinct('source_file') }} as source_files
     from {{ ref('stg_raw__indicator_statistics') }}
     where indicator_code = 'forest_stock' and value is not null
     group by region_code, year
@@ -49,7 +49,7 @@ annualised as (
         prev_year,
         year                                                                as data_year,
         (stock_m3 - prev_stock_m3) / (year - prev_year)                     as delta_stock_m3_per_yr,
-        unnest(generate_series(prev_year + 1, year))                        as inventory_year
+        {{ series_rows('prev_year + 1', 'year') }}                        as inventory_year
     from consecutive
     where prev_year is not null
 ),
@@ -76,7 +76,7 @@ emissions as (
         'm3 growing stock change per yr'                                    as activity_unit,
         'ref_forest_carbon_parameters:wood_density,biomass_expansion_factor,root_shoot_ratio,carbon_fraction; stock '
             || carbon.prev_year || '-' || carbon.data_year                  as factor_source,
-        flatten([coalesce(prev_files.source_files, []), coalesce(data_files.source_files, [])])
+        flatten({{ list_of('coalesce(prev_files.source_files, ' ~ empty_text_list() ~ ')', 'coalesce(data_files.source_files, ' ~ empty_text_list() ~ ')') }})
                                                                             as source_files
     from carbon
     left join stock_files as prev_files

@@ -47,7 +47,7 @@ landfilled as (
 ),
 
 landfill_years as (
-    select region_code, unnest(generate_series(min(year), max(year))) as year
+    select region_code, {{ series_rows('min(year)', 'max(year)') }} as year
     from landfilled
     group by region_code
 ),
@@ -59,10 +59,10 @@ landfill_neighbours as (
         y.year,
         l.msw_t,
         l.source_file,
-        last_value(l.year ignore nulls) over before_or_at                   as prev_year,
-        last_value(l.msw_t ignore nulls) over before_or_at                  as prev_msw_t,
-        first_value(l.year ignore nulls) over at_or_after                   as next_year,
-        first_value(l.msw_t ignore nulls) over at_or_after                  as next_msw_t
+        {{ value_ignoring_nulls('last_value', 'l.year') }} over before_or_at                   as prev_year,
+        {{ value_ignoring_nulls('last_value', 'l.msw_t') }} over before_or_at                  as prev_msw_t,
+        {{ value_ignoring_nulls('first_value', 'l.year') }} over at_or_after                   as next_year,
+        {{ value_ignoring_nulls('first_value', 'l.msw_t') }} over at_or_after                  as next_msw_t
     from landfill_years as y
     left join landfilled as l
         on l.region_code = y.region_code and l.year = y.year
@@ -94,7 +94,7 @@ decomposed as (
             filter (where d.year < t.year), 0.0)
             * (1.0 - exp(-p.k_per_yr))                                      as ddocm_decomposed_t,
         -- the files of every deposit up to and including the year (its own is the activity)
-        list(distinct d.source_file) filter (where d.source_file is not null)
+        {{ list_agg_distinct('d.source_file') }} filter (where d.source_file is not null)
                                                                             as source_files
     from deposits as t
     cross join msw_parameters as p
@@ -148,7 +148,7 @@ incineration as (
         'tier_1' as method, i.amount as activity_value, 't waste' as activity_unit,
         'ref_waste_parameters:dry_matter_fraction,carbon_fraction_dm,fossil_carbon_fraction,oxidation_fraction/'
             || i.subject                                                    as factor_source,
-        [i.source_file]                                                     as source_files
+        {{ list_of('i.source_file') }}                                                     as source_files
     from incinerated as i
     inner join incineration_parameters as p on p.subject = i.subject
     union all
@@ -157,7 +157,7 @@ incineration as (
         i.amount * p.n2o_g_per_t / 1000000.0,
         'tier_1', i.amount, 't waste',
         'ref_waste_parameters:n2o_g_per_t/' || i.subject,
-        [i.source_file]
+        {{ list_of('i.source_file') }}
     from incinerated as i
     inner join incineration_parameters as p on p.subject = i.subject
 ),
@@ -166,7 +166,7 @@ domestic_bod as (
     select
         bod.region_code, bod.year,
         bod.amount - coalesce(sludge.amount, 0.0)                           as bod_t,
-        list_distinct([bod.source_file, coalesce(sludge.source_file, bod.source_file)])
+        {{ list_distinct(list_of('bod.source_file', 'coalesce(sludge.source_file, bod.source_file)')) }}
                                                                             as source_files
     from activity as bod
     left join activity as sludge
@@ -182,7 +182,7 @@ population as (
 ),
 
 population_files as (
-    select region_code, year, list(distinct source_file) as source_files
+    select region_code, year, {{ list_agg_distinct('source_file') }} as source_files
     from {{ ref('stg_raw__activity_statistics') }}
     where variable_code = 'population' and value is not null
     group by region_code, year
@@ -194,7 +194,7 @@ effluent_n as (
         protein.region_code, protein.year,
         pop.population_10k_persons * 10000.0 * protein.amount * npr.value * non_con.value * ind_com.value
             / 1000.0 - sludge_n.value                                       as n_t,
-        list_distinct(flatten([[protein.source_file], coalesce(pop_files.source_files, [])]))
+        {{ list_distinct('flatten(' ~ list_of(list_of('protein.source_file'), 'coalesce(pop_files.source_files, ' ~ empty_text_list() ~ ')') ~ ')') }}
                                                                             as source_files
     from activity as protein
     inner join population as pop
@@ -234,7 +234,7 @@ wastewater as (
         a.amount * bo.value * mcf.value,
         'tier_1', a.amount, 't COD',
         'ref_waste_parameters:bo,' || mcf.parameter || '/industrial',
-        [a.source_file]
+        {{ list_of('a.source_file') }}
     from activity as a
     inner join parameters as bo on bo.parameter = 'bo' and bo.subject = 'industrial'
     inner join parameters as mcf

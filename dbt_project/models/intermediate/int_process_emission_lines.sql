@@ -16,7 +16,7 @@ authoritative as (
 ),
 
 process_names as (
-    select process_code, unnest(string_split(aliases, '|')) as source_name
+    select process_code, {{ list_rows(split_text('aliases', '|')) }} as source_name
     from {{ ref('ref_industrial_processes') }}
 )
 

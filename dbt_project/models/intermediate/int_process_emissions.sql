@@ -21,7 +21,7 @@ select
     sum(lines.activity_value)                                       as activity_value,
     any_value(lines.activity_unit)                                  as activity_unit,
     sum(lines.co2_t)                                                as co2_t,
-    list(distinct lines.source_file order by lines.source_file)    as source_files,
+    {{ list_agg_distinct_sorted('lines.source_file') }}    as source_files,
     'enterprise_report_emission_factor'                             as factor_source
 from lines
 inner join ancestors on ancestors.region_code = lines.region_code

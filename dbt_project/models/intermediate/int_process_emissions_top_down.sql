@@ -49,7 +49,7 @@ per_process as (
         -- 硅铁 + 硅锰合金 are the ferroalloy output)
         sum(amount_t)                                                   as activity_value,
         sum(emissions_t)                                                as emissions_t,
-        list(distinct source_file order by source_file)                as source_files
+        {{ list_agg_distinct_sorted('source_file') }}                as source_files
     from per_product
     group by region_code, year, process_code, gas
 )

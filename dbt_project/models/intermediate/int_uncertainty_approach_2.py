@@ -236,13 +236,20 @@ def monte_carlo(
     return result.iloc[order].reset_index(drop=True)[OUTPUT_COLUMNS]
 
 
+def _pandas(relation) -> pd.DataFrame:
+    # engine-neutral read of a ref: a Spark DataFrame (dbt-spark's Databricks submission methods)
+    # has toPandas(), a DuckDB relation df(). Spark's session method runs the same monte_carlo
+    # through spark/int_uncertainty_approach_2.sql instead (it runs no Python model).
+    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
-    inputs = dbt.ref("int_uncertainty_inputs").df()
+    inputs = _pandas(dbt.ref("int_uncertainty_inputs"))
     # Category × gas intervals where inventories are compiled and reviewed by category: the province
     # and its cities (市州). Every region-year gets its total (dashboards show any region's total);
     # Approach 1 gives every region's categories.
-    regions = dbt.ref("stg_reference__regions").df()
+    regions = _pandas(dbt.ref("stg_reference__regions"))
     detailed = set(regions.loc[regions["level"].isin(CATEGORY_LEVELS), "region_code"])
     result = monte_carlo(inputs, category_regions=detailed)
     result["year"] = result["year"].astype("int32")

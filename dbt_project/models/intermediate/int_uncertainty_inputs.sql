@@ -34,7 +34,7 @@ matched as (
     inner join {{ ref('ref_uncertainty_ranges') }} as ranges
         on  ranges.sector = inventory.sector
         and (inventory.category_code = ranges.category_prefix
-             or starts_with(inventory.category_code, ranges.category_prefix || '.'))
+             or substr(inventory.category_code, 1, length(ranges.category_prefix) + 1) = ranges.category_prefix || '.')
         and ranges.gas in ('*', inventory.gas)
         and (ranges.fuel_group = '*' or ranges.fuel_group = inventory.fuel_group)
 )

@@ -49,9 +49,11 @@ energy as (
         any_value(activity_unit)                                    as activity_unit,
         case when gas = 'CO2' then 'ref_fuel_emission_factors:' || any_value(factor_set)
              else 'ref_non_co2_combustion_factors:ipcc_2006' end    as factor_source,
-        list_sort(list_distinct(flatten(list(source_files))))       as source_files
+        {{ text_list_sorted_distinct(text_list_union_agg('source_files')) }} as source_files
     from combustion
-    unpivot (emissions_t for gas in (co2_t as 'CO2', ch4_t as 'CH4', n2o_t as 'N2O'))
+    unpivot (emissions_t for gas in (
+        co2_t as {{ unpivot_label('CO2') }}, ch4_t as {{ unpivot_label('CH4') }}, n2o_t as {{ unpivot_label('N2O') }}
+    ))
     group by region_code, year, category_code, fuel_code, gas
 ),
 

@@ -20,10 +20,10 @@ summary_rows as (
         label_en,
         line_kind,
         nullif(trim(sector), '')                   as sector,
-        string_split(trim(category_prefixes), ' ') as prefixes,
+        {{ split_text('trim(category_prefixes)', ' ') }} as prefixes,
         -- LULUCF (4) is the one sector with removals (negative CO2): its line and the total that
         -- includes it are net figures
-        len(list_filter(string_split(trim(category_prefixes), ' '), lambda prefix: prefix = '4' or starts_with(prefix, '4.'))) > 0
+        {{ list_any(split_text('trim(category_prefixes)', ' '), 'prefix', "prefix = '4' or substr(prefix, 1, 2) = '4.'") }}
             as includes_removals
     from {{ ref('ref_inventory_summary_rows') }}
 ),
@@ -39,7 +39,7 @@ inventory as (
         case
             when gas in ('CO2', 'CH4', 'N2O', 'SF6') then gas
             when gas like 'HFC%' then 'HFCs'
-            when regexp_full_match(gas, '[cC]?C[0-9]*F[0-9]+') then 'PFCs'
+            when {{ regexp_full_match('gas', '[cC]?C[0-9]*F[0-9]+') }} then 'PFCs'
         end as gas_group
     from {{ ref('fct_inventory') }}
 ),
@@ -55,10 +55,10 @@ matched as (
     from inventory
     inner join summary_rows
         -- the category itself or one below a prefix (1.A.2.a is under 1.A.2; "1" never takes 10.x)
-        on len(list_filter(
-            summary_rows.prefixes,
-            lambda prefix: inventory.category_code = prefix or starts_with(inventory.category_code, prefix || '.')
-        )) > 0
+        on {{ list_any(
+            'summary_rows.prefixes', 'prefix',
+            "inventory.category_code = prefix or substr(inventory.category_code, 1, length(prefix) + 1) = prefix || '.'"
+        ) }}
 ),
 
 sums as (
