@@ -15,12 +15,14 @@ Pure functions; the Dagster assets (pipelines/assets/dbt.py) and the Spark tests
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import duckdb
 
 TARGET_ENV = "GHG_DBT_TARGET"
 SPARK_DIR_ENV = "GHG_SPARK_DIR"
+SPARK_PYTHON_ENV = "GHG_SPARK_PYTHON"
 DUCKDB, SPARK = "duckdb", "spark"
 TARGETS = (DUCKDB, SPARK)
 # The schemas a dbt build makes tables in (dbt_project.yml); raw stays in the lake, staging are views.
@@ -36,6 +38,13 @@ def dbt_target(environ: dict[str, str] | None = None) -> str:
     if value not in TARGETS:
         raise ValueError(f"{TARGET_ENV}={value!r}: the dbt target must be one of {', '.join(TARGETS)} (dbt_project/profiles.yml)")
     return value
+
+
+def use_this_python_for_spark_scripts() -> None:
+    """The Monte Carlo runs on Spark as a TRANSFORM script (models/intermediate/spark/) under
+    GHG_SPARK_PYTHON, which needs numpy and pandas: this process's own Python has them. An office's
+    own setting (a cluster's executor Python) is kept."""
+    os.environ.setdefault(SPARK_PYTHON_ENV, sys.executable)
 
 
 def spark_dir(build_dir: Path, run_id: str) -> Path:

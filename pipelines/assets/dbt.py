@@ -54,6 +54,7 @@ def ghg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     if target == spark_target.SPARK:
         # Spark reads the raw tables from the Parquet lake the ingestion assets wrote.
         run_vars.update(lake.dbt_vars(warehouse.lake()))
+        spark_target.use_this_python_for_spark_scripts()
     args = ["build", "--exclude-resource-type", "unit_test", *(["--vars", json.dumps(run_vars, ensure_ascii=False)] if run_vars else [])]
     build_file = warehouse.build_file(context.run.run_id)
     mode = incremental.read_mode(build_file)

@@ -106,6 +106,7 @@ def test_unit_tests_pass_on_spark(duckdb_build, tmp_path):
     lake = duckdb_build / "lake"
     assert (lake / "raw").is_dir(), f"the DuckDB build wrote no lake at {lake}"
     env = {**os.environ, spark_target.TARGET_ENV: "spark", spark_target.SPARK_DIR_ENV: str(tmp_path / "spark"),
+           spark_target.SPARK_PYTHON_ENV: sys.executable,
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     target_path = tmp_path / "target"
     completed = subprocess.run(
