@@ -119,7 +119,9 @@ combustion_with_non_co2 as (
                 )))
             else coalesce(balance_files.source_files, []::varchar[])
         end                                                         as source_files,
-        combustion.balance_item_code
+        combustion.balance_item_code,
+        cast(null as double)                                        as other_gases_co2e_t,
+        cast(null as string)                                        as process_method
     from combustion
     left join fuels
         on fuels.fuel_code = combustion.fuel_code
@@ -156,10 +158,11 @@ process_rows as (
     from process
 ),
 
--- by name: only process rows carry other_gases_co2e_t and process_method (null on combustion rows)
+-- only process rows carry other_gases_co2e_t and process_method (null on combustion rows); both
+-- sides list the same columns in the same order (Spark has no UNION ALL BY NAME)
 detail as (
     select * from combustion_with_non_co2
-    union all by name
+    union all
     select * from process_rows
 )
 
