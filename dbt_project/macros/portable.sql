@@ -247,3 +247,23 @@ case when {{ expression }} = 0 then '0' else
 
 {# ---------------------------------------------------------------- market, MRV, compliance (wp18d) #}
 
+{#- The value of the first / last row in an order (DuckDB first/last(x order by …), which keep a NULL
+    value, unlike min_by/max_by there). Spark's min_by/max_by keep it too; the order's columns go into
+    a struct, compared column by column. The order must not tie (add a tie-breaker) or the row is arbitrary. -#}
+{% macro first_by(value, order_columns) %}{{ return(adapter.dispatch('first_by', 'ghg')(value, order_columns)) }}{% endmacro %}
+{% macro default__first_by(value, order_columns) %}first({{ value }} order by {{ order_columns }}){% endmacro %}
+{% macro spark__first_by(value, order_columns) %}min_by({{ value }}, struct({{ order_columns }})){% endmacro %}
+
+{% macro last_by(value, order_columns) %}{{ return(adapter.dispatch('last_by', 'ghg')(value, order_columns)) }}{% endmacro %}
+{% macro default__last_by(value, order_columns) %}last({{ value }} order by {{ order_columns }}){% endmacro %}
+{% macro spark__last_by(value, order_columns) %}max_by({{ value }}, struct({{ order_columns }})){% endmacro %}
+
+{#- The non-null value of the latest row by one column, rows without that column last (DuckDB
+    any_value(x order by c desc nulls last), which skips NULL values). Spark: max_by over a struct that
+    ranks a non-null value first, then a non-null order column, then the column itself. -#}
+{% macro latest_non_null(value, order_column) %}{{ return(adapter.dispatch('latest_non_null', 'ghg')(value, order_column)) }}{% endmacro %}
+{% macro default__latest_non_null(value, order_column) %}any_value({{ value }} order by {{ order_column }} desc nulls last){% endmacro %}
+{% macro spark__latest_non_null(value, order_column) -%}
+    max_by({{ value }}, struct({{ value }} is not null, {{ order_column }} is not null, {{ order_column }}))
+{%- endmacro %}
+

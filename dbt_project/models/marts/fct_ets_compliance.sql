@@ -80,8 +80,8 @@ period_year_list as (
 period_years as (
     select
         credit_code, scheme_code, compliance_year, year,
-        (date_diff('day', greatest(period_start_on, make_date(year, 1, 1)), least(period_end_on, make_date(year, 12, 31))) + 1)
-        / (date_diff('day', make_date(year, 1, 1), make_date(year, 12, 31)) + 1.0)   as year_share,
+        ({{ dbt.datediff('greatest(period_start_on, make_date(year, 1, 1))', 'least(period_end_on, make_date(year, 12, 31))', 'day') }} + 1)
+        / cast({{ dbt.datediff('make_date(year, 1, 1)', 'make_date(year, 12, 31)', 'day') }} + 1 as double)  as year_share,
         year(period_end_on) - year(period_start_on) + 1                                as years_needed
     from period_year_list
 ),

@@ -60,7 +60,8 @@ received as (
     select
         credit_code, year,
         coalesce(min(submitted_on) filter (where data_status = 'reported'), min(submitted_on)) as reported_on,
-        coalesce(bool_or(len(review_flag_list) > 0) filter (where data_status = 'verified'), false) as verified_flagged
+        -- cardinality: a list's length on both engines (DuckDB len, Spark size)
+        coalesce(bool_or(cardinality(review_flag_list) > 0) filter (where data_status = 'verified'), false) as verified_flagged
     from versions
     group by all
 ),
@@ -179,11 +180,11 @@ select
     end                                                                                              as chase_party,
     chase_reason,
     cast(case chase_reason
-        when 'verifier_conflict' then greatest(0, date_diff('day',
-            case when verification_conflict then verification_due_on else recheck_due_on end, as_of_date))
-        when 'report_missing' then date_diff('day', report_due_on, as_of_date)
-        when 'verification_missing' then date_diff('day', verification_due_on, as_of_date)
-        when 'recheck_missing' then date_diff('day', recheck_due_on, as_of_date)
+        when 'verifier_conflict' then greatest(0, {{ dbt.datediff(
+            'case when verification_conflict then verification_due_on else recheck_due_on end', 'as_of_date', 'day') }})
+        when 'report_missing' then {{ dbt.datediff('report_due_on', 'as_of_date', 'day') }}
+        when 'verification_missing' then {{ dbt.datediff('verification_due_on', 'as_of_date', 'day') }}
+        when 'recheck_missing' then {{ dbt.datediff('recheck_due_on', 'as_of_date', 'day') }}
     end as integer)                                                                                  as days_overdue,
     as_of_date
 from staged

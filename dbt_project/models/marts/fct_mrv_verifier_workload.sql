@@ -22,7 +22,7 @@ dated as (
 
 select
     verifier_code,
-    any_value(verifier_name order by assigned_on desc nulls last)                           as verifier_name,
+    {{ latest_non_null('verifier_name', 'assigned_on') }}                                    as verifier_name,
     cast(date_trunc('month', coalesce(delivered_on, due_on, assigned_on)) as date)          as month,
     task_type,
     cast(count(*) as integer)                                                               as tasks_count,
