@@ -53,7 +53,8 @@
 -- depends_on: {{ ref('fct_mrv_verifier_workload') }}
 {%- set marts = ref('fct_region_year') %}
 {#- database names of a build file can need quoting ("0f3c-run") #}
-{%- set marts_prefix = adapter.quote(marts.database) ~ "." ~ adapter.quote(marts.schema) ~ "." %}
+{#- Spark relations have no database, only a schema #}
+{%- set marts_prefix = (adapter.quote(marts.database) ~ "." if marts.database else "") ~ adapter.quote(marts.schema) ~ "." %}
 {%- set checked_columns = [] %}
 {%- set level_tables = [] %}
 {%- set category_tables = [] %}

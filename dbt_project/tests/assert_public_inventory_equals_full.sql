@@ -40,6 +40,8 @@ full_process as (
     group by region_code, year
 )
 
+-- Spark, unlike DuckDB, does not see a select-list alias in WHERE: the rows are wrapped.
+select * from (
 select
     full_rows.region_code,
     full_rows.year,
@@ -70,4 +72,5 @@ left join public_process
     on public_process.region_code = full_rows.region_code and public_process.year = full_rows.year
 left join full_process
     on full_process.region_code = full_rows.region_code and full_process.year = full_rows.year
+) as checked
 where problem is not null

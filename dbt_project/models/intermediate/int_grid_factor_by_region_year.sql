@@ -27,7 +27,7 @@ choice_years as (
     select
         choices.*,
         -- generate_series yields BIGINT; years are INTEGER everywhere else
-        {{ series_rows('choices.year_from', 'choices.year_to', as_integer=true) }} as year
+        {{ integer_range_rows('choices.year_from', 'choices.year_to') }} as year
     from choices
 ),
 

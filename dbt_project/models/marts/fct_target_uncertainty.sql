@@ -99,7 +99,8 @@ trend as (
         any_value(numerator_unit)                                           as numerator_unit,
         any_value(sum_c_t)                                                  as base_numerator_value,
         any_value(sum_d_t)                                                  as numerator_value,
-        sqrt(sum({{ trend_uncertainty_term('d_t', 'c_t', 'sum_d_t', 'sum_c_t', 'factor_pct', 'activity_pct') }}))
+        -- ordered_sum: the same bits on DuckDB and Spark (macros/portable.sql)
+        sqrt({{ ordered_sum(trend_uncertainty_term('d_t', 'c_t', 'sum_d_t', 'sum_c_t', 'factor_pct', 'activity_pct')) }})
                                                                             as trend_uncertainty_pct
     from trend_sums
     group by region_code, indicator_code, year
