@@ -2,7 +2,8 @@
   The shared contract of the sector inventory models (int_inventory_agriculture, _lulucf, _waste;
   docs/methodology.md): one typed column list, so that the three cannot drift apart. `emissions_t`
   is rounded to the gram (float sums are order-dependent in their last bits, and unit tests
-  compare exactly); `method` is a column or a constant expression of the relation.
+  compare exactly); the sums it rounds add in one order (ordered_sum, macros/portable.sql), so that
+  DuckDB and Spark land on the same gram; `method` is a column or a constant expression of the relation.
 #}
 {% macro inventory_sector_select(relation, method='method') -%}
 select

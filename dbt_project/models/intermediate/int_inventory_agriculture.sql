@@ -104,7 +104,7 @@ manure_n2o_direct as (
         '3.B.' || crt_group                                                 as category_code,
         species                                                             as sub_category,
         'N2O'                                                               as gas,
-        sum({{ n2o_from_n2o_n('n_t * ef3') }})                              as emissions_t,
+        {{ ordered_sum(n2o_from_n2o_n('n_t * ef3')) }}                      as emissions_t,
         sum(n_t)                                                            as activity_value,
         't N'                                                               as activity_unit,
         'ref_agriculture_factors:nex_kg_n_per_head,mms_share,ef3_n2o_n_per_n/' || species
@@ -120,7 +120,7 @@ manure_n2o_indirect as (
         '3.B.5'                                                             as category_code,
         managed_n.species                                                   as sub_category,
         'N2O'                                                               as gas,
-        sum({{ n2o_from_n2o_n('managed_n.n_t * managed_n.frac_gas_ms * ef4.value') }})
+        {{ ordered_sum(n2o_from_n2o_n('managed_n.n_t * managed_n.frac_gas_ms * ef4.value')) }}
                                                                             as emissions_t,
         sum(managed_n.n_t * managed_n.frac_gas_ms)                          as activity_value,
         't N volatilised'                                                   as activity_unit,
@@ -202,7 +202,7 @@ soil_n_inputs as (
 soil_n as (
     select
         region_code, year, n_source,
-        sum(n_t)                                                            as n_t,
+        {{ ordered_sum('n_t') }}                                            as n_t,
         {{ list_agg_distinct('source_file') }}                                          as source_files
     from soil_n_inputs
     group by region_code, year, n_source
@@ -231,12 +231,12 @@ soil_direct as (
 soil_n_pathways as (
     select
         soil_n.region_code, soil_n.year,
-        sum(case
+        {{ ordered_sum("case
                 when soil_n.n_source = 'synthetic_n' then soil_n.n_t * gasf.value
                 when soil_n.n_source in ('manure_applied_n', 'pasture_manure_n') then soil_n.n_t * gasm.value
                 else 0.0
-            end)                                                            as n_volatilised_t,
-        sum(soil_n.n_t * leach.value)                                       as n_leached_t,
+            end") }}                                                        as n_volatilised_t,
+        {{ ordered_sum('soil_n.n_t * leach.value') }}                       as n_leached_t,
         {{ text_list_union_agg('soil_n.source_files') }}                                  as source_files
     from soil_n
     inner join factors as gasf on gasf.parameter = 'frac_gasf'

@@ -90,8 +90,7 @@ decomposed as (
         t.region_code,
         t.year,
         t.msw_t,
-        coalesce(sum(d.msw_t * p.doc * p.docf * p.mcf * exp(-p.k_per_yr * (t.year - 1 - d.year)))
-            filter (where d.year < t.year), 0.0)
+        coalesce({{ ordered_sum('case when d.year < t.year then d.msw_t * p.doc * p.docf * p.mcf * exp(-p.k_per_yr * (t.year - 1 - d.year)) end') }}, 0.0)
             * (1.0 - exp(-p.k_per_yr))                                      as ddocm_decomposed_t,
         -- the files of every deposit up to and including the year (its own is the activity)
         {{ list_agg_distinct('d.source_file') }} filter (where d.source_file is not null)
