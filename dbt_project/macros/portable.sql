@@ -120,12 +120,12 @@
 
 
 
-{#- A double rounded to `digits` decimals as DuckDB rounds it: round(x × 10^d) / 10^d, half away
-    from zero on the binary value. Spark's round(x, d) rounds the decimal text of x half up, so a
-    value near a half (3.B.1 N2O: 4.4345675) came out one unit of the last digit higher. -#}
-{% macro round_double(expression, digits) %}{{ return(adapter.dispatch('round_double', 'ghg')(expression, digits)) }}{% endmacro %}
-{% macro default__round_double(expression, digits) %}round({{ expression }}, {{ digits }}){% endmacro %}
-{% macro spark__round_double(expression, digits) %}(round(({{ expression }}) * 1e{{ digits }}) / 1e{{ digits }}){% endmacro %}
+{#- A double rounded to `digits` decimals the same way on both engines: x × 10^d in double
+    precision, rounded half away from zero to a whole number, ÷ 10^d. Neither engine's own
+    round(x, d) does that: DuckDB's works on the product in higher precision, Spark's on the decimal
+    text of x, so a value near a half (3.B.1 N2O: 70.6548325) came out one unit of the last digit
+    apart. round() of a whole number of units is the same on both. -#}
+{% macro round_double(expression, digits) %}(round(({{ expression }}) * 1e{{ digits }}) / 1e{{ digits }}){% endmacro %}
 
 {#- Unit-test fixtures on Spark: dbt-spark's safe_cast writes a list fixture value as it is, so a
     text list (YAML ['a.csv', 'b.csv'] or DuckDB's '[a.csv, b.csv]') became `cast([a.csv] as
