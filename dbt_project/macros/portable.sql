@@ -243,7 +243,10 @@ case when {{ expression }} = 0 then '0' else
 {% macro spark__star_except(relation, excluded) -%}
 {%- if execute -%}
 {%- set names = [] -%}
-{%- for column in adapter.get_columns_in_relation(relation) if column.name | lower not in excluded -%}
+{#- the catalog's own relation: under `dbt build --empty` a ref renders as a subquery, which
+    Spark's DESCRIBE cannot read -#}
+{%- set table = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+{%- for column in adapter.get_columns_in_relation(table) if column.name | lower not in excluded -%}
 {%- do names.append(adapter.quote(column.name)) -%}
 {%- endfor -%}
 {{ names | join(', ') }}
